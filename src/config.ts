@@ -1,0 +1,143 @@
+// The one place that reads process.env. Every setting is validated once at start-up;
+// a bad value stops the process with a one-line message naming the variable.
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface Argon2Parameters {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export interface Config {
+  env: Environment;
+  port: number;
+  issuer: string;
+  /** PostgreSQL connection string; undefined means the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** 32-byte key; undefined in development means "generate one into DATA_DIR". */
+  secretKey: Buffer | undefined;
+  logLevel: string;
+  /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
+  trustProxy: boolean;
+  argon2: Argon2Parameters;
+  province: { name: string; color: string };
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}–${max}`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `"${raw}" is not true or false`);
+}
+
+function isLocalHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+function parseIssuer(env: Env, production: boolean): string {
+  const raw = text(env, 'ISSUER', `http://localhost:${text(env, 'PORT', '3000')}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('ISSUER', `"${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http(s) URL');
+  if (url.search || url.hash || raw.endsWith('?') || raw.endsWith('#')) {
+    throw new ConfigError('ISSUER', 'must not have a query or fragment');
+  }
+  // OpenID Connect Core §3.1.2.1: TLS is required outside development on localhost.
+  if (production && url.protocol === 'http:' && !isLocalHost(url.hostname)) {
+    throw new ConfigError('ISSUER', 'must use https in production');
+  }
+  return raw.endsWith('/') ? raw.slice(0, -1) : raw;
+}
+
+function parseDatabaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+  return raw;
+}
+
+function parseSecretKey(env: Env, production: boolean): Buffer | undefined {
+  const raw = env.SECRET_KEY;
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError('SECRET_KEY', 'is required in production (64 hex characters: openssl rand -hex 32)');
+    return undefined;
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigError('SECRET_KEY', 'must be 64 hex characters (32 bytes)');
+  return Buffer.from(raw, 'hex');
+}
+
+function parseColor(env: Env): string {
+  const raw = text(env, 'PROVINCE_COLOR', '#0b5394');
+  if (!/^#[0-9a-fA-F]{6}$/.test(raw)) throw new ConfigError('PROVINCE_COLOR', 'must be a colour like #0b5394');
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = text(env, 'NODE_ENV', 'development');
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError('NODE_ENV', 'must be development, production or test');
+  }
+  const production = nodeEnv === 'production';
+  const logLevel = text(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  return {
+    env: nodeEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    issuer: parseIssuer(env, production),
+    databaseUrl: parseDatabaseUrl(env),
+    dataDir: text(env, 'DATA_DIR', 'var'),
+    secretKey: parseSecretKey(env, production),
+    logLevel,
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    // OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1.
+    argon2: {
+      memoryCost: integer(env, 'ARGON2_MEMORY_KIB', 19456, 8192, 4194304),
+      timeCost: integer(env, 'ARGON2_TIME_COST', 2, 1, 20),
+      parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    province: {
+      name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),
+      color: parseColor(env),
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { Sealer } from './sealer.ts';
+export { resolveSecretKey } from './secret-key.ts';
