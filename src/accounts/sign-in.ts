@@ -1,0 +1,55 @@
+// Password sign-in by personal ID number, tax code, username or phone (SPEC §2).
+// A wrong identifier and a wrong password are indistinguishable, in answer and in time.
+import type { Argon2Parameters } from '../config.ts';
+import { createDecoyVerifier, verifyPassword } from '../passwords/index.ts';
+import { parseLegacyIdNumber, parseMobilePhone, parsePassport, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
+import type { Account, AccountStore, IdentifierCandidates } from './store.ts';
+import { normalizeUsername } from './username.ts';
+
+export const MAX_IDENTIFIER_LENGTH = 256;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Every column a typed-in identifier could mean: `0100107518` is a tax code and could be a phone. */
+export function identifierCandidates(input: string): IdentifierCandidates {
+  const candidates: IdentifierCandidates = {};
+  const personal = parsePersonalIdNumber(input);
+  if (personal.ok) candidates.nationalId = personal.value.number;
+  else {
+    const legacy = parseLegacyIdNumber(input);
+    if (legacy.ok) candidates.nationalId = legacy.value.number;
+    else {
+      const passport = parsePassport(input);
+      if (passport.ok) candidates.nationalId = passport.value.number;
+    }
+  }
+  const taxCode = parseTaxCode(input);
+  if (taxCode.ok) candidates.taxCode = taxCode.value.code;
+  const phone = parseMobilePhone(input);
+  if (phone.ok) candidates.phone = phone.value.e164;
+  const username = normalizeUsername(input);
+  if (username) candidates.username = username;
+  return candidates;
+}
+
+export type SignInResult = { ok: true; account: Account } | { ok: false; reason: 'no_account' | 'wrong_password' | 'no_password' };
+
+export class PasswordSignIn {
+  readonly #accounts: AccountStore;
+  readonly #decoy: (password: string) => Promise<void>;
+
+  constructor(accounts: AccountStore, argon2: Argon2Parameters) {
+    this.#accounts = accounts;
+    this.#decoy = createDecoyVerifier(argon2);
+  }
+
+  async authenticate(identifier: string, password: string): Promise<SignInResult> {
+    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
+    const account = matches.length === 1 ? matches[0] : undefined;
+    if (!account?.passwordHash) {
+      await this.#decoy(password);
+      return { ok: false, reason: account ? 'no_password' : 'no_account' };
+    }
+    if (!(await verifyPassword(account.passwordHash, password))) return { ok: false, reason: 'wrong_password' };
+    return { ok: true, account };
+  }
+}

@@ -1,0 +1,174 @@
+// SQL for the accounts table. Identifiers arrive already validated and normalized;
+// here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
+import { randomUUID } from 'node:crypto';
+import type { Knex } from '../db/index.ts';
+import type { Sealer } from '../secrets/index.ts';
+
+export type AccountType = 'citizen' | 'organization';
+export type NationalIdKind = 'cccd' | 'cmnd' | 'passport';
+
+export interface Account {
+  id: string;
+  type: AccountType;
+  status: 'pending' | 'active' | 'disabled';
+  username: string | null;
+  nationalIdKind: NationalIdKind | null;
+  nationalId: string | null;
+  taxCode: string | null;
+  phone: string | null;
+  phoneVerified: boolean;
+  email: string | null;
+  fullName: string;
+  birthdate: string | null;
+  gender: 'male' | 'female' | null;
+  profile: Record<string, unknown>;
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface NewAccount {
+  type: AccountType;
+  username?: string | null;
+  nationalIdKind?: NationalIdKind | null;
+  nationalId?: string | null;
+  taxCode?: string | null;
+  phone?: string | null;
+  phoneVerified?: boolean;
+  email?: string | null;
+  fullName: string;
+  birthdate?: string | null;
+  gender?: 'male' | 'female' | null;
+  profile?: Record<string, unknown>;
+  passwordHash?: string | null;
+  status?: Account['status'];
+}
+
+export const PURPOSE = {
+  nationalId: 'accounts.national_id',
+  taxCode: 'accounts.tax_code',
+  phone: 'accounts.phone',
+} as const;
+
+/** Candidate lookups for one typed-in sign-in identifier (one may match several columns). */
+export interface IdentifierCandidates {
+  username?: string;
+  nationalId?: string;
+  taxCode?: string;
+  phone?: string;
+}
+
+export class DuplicateAccountError extends Error {
+  readonly field: 'username' | 'national_id' | 'tax_code';
+  constructor(field: 'username' | 'national_id' | 'tax_code') {
+    super(`an account with this ${field} already exists`);
+    this.name = 'DuplicateAccountError';
+    this.field = field;
+  }
+}
+
+const COLUMNS = [
+  'id', 'type', 'status', 'username', 'national_id_kind', 'national_id_enc', 'tax_code_enc', 'phone_enc', 'phone_verified',
+  'email', 'full_name', 'birthdate', 'gender', 'profile', 'password_hash', 'password_changed_at', 'updated_at',
+];
+
+function isoDate(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) {
+    const local = new Date(value.getTime() - value.getTimezoneOffset() * 60_000);
+    return local.toISOString().slice(0, 10);
+  }
+  return String(value).slice(0, 10);
+}
+
+export class AccountStore {
+  readonly #knex: Knex;
+  readonly #sealer: Sealer;
+
+  constructor(knex: Knex, sealer: Sealer) {
+    this.#knex = knex;
+    this.#sealer = sealer;
+  }
+
+  #toAccount(row: Record<string, any>): Account {
+    const open = (value: string | null, purpose: string) => (value ? this.#sealer.open(value, purpose) : null);
+    return {
+      id: row.id,
+      type: row.type,
+      status: row.status,
+      username: row.username,
+      nationalIdKind: row.national_id_kind,
+      nationalId: open(row.national_id_enc, PURPOSE.nationalId),
+      taxCode: open(row.tax_code_enc, PURPOSE.taxCode),
+      phone: open(row.phone_enc, PURPOSE.phone),
+      phoneVerified: row.phone_verified,
+      email: row.email,
+      fullName: row.full_name,
+      birthdate: isoDate(row.birthdate),
+      gender: row.gender,
+      profile: row.profile ?? {},
+      passwordHash: row.password_hash,
+      passwordChangedAt: row.password_changed_at ? new Date(row.password_changed_at) : null,
+      updatedAt: new Date(row.updated_at),
+    };
+  }
+
+  async create(input: NewAccount): Promise<Account> {
+    const seal = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.seal(value, purpose) : null);
+    const lookup = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.lookup(value, purpose) : null);
+    const row = {
+      id: randomUUID(),
+      type: input.type,
+      status: input.status ?? 'active',
+      username: input.username?.toLowerCase() ?? null,
+      national_id_kind: input.nationalId ? input.nationalIdKind ?? 'cccd' : null,
+      national_id_enc: seal(input.nationalId, PURPOSE.nationalId),
+      national_id_hmac: lookup(input.nationalId, PURPOSE.nationalId),
+      tax_code_enc: seal(input.taxCode, PURPOSE.taxCode),
+      tax_code_hmac: lookup(input.taxCode, PURPOSE.taxCode),
+      phone_enc: seal(input.phone, PURPOSE.phone),
+      phone_hmac: lookup(input.phone, PURPOSE.phone),
+      phone_verified: input.phoneVerified ?? false,
+      email: input.email ?? null,
+      full_name: input.fullName,
+      birthdate: input.birthdate ?? null,
+      gender: input.gender ?? null,
+      profile: JSON.stringify(input.profile ?? {}),
+      password_hash: input.passwordHash ?? null,
+      password_changed_at: input.passwordHash ? this.#knex.fn.now() : null,
+    };
+    try {
+      const [created] = await this.#knex('accounts').insert(row).returning(COLUMNS);
+      return this.#toAccount(created);
+    } catch (error) {
+      const constraint = (error as { constraint?: string }).constraint ?? String((error as Error).message);
+      if (constraint.includes('accounts_national_id')) throw new DuplicateAccountError('national_id');
+      if (constraint.includes('accounts_tax_code')) throw new DuplicateAccountError('tax_code');
+      if (constraint.includes('accounts_username')) throw new DuplicateAccountError('username');
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<Account | undefined> {
+    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    const row = await this.#knex('accounts').select(COLUMNS).where({ id }).first();
+    return row ? this.#toAccount(row) : undefined;
+  }
+
+  /** Active accounts matching any candidate; callers treat more than one match as no match. */
+  async findActiveByIdentifier(candidates: IdentifierCandidates): Promise<Account[]> {
+    const { username, nationalId, taxCode, phone } = candidates;
+    if (!username && !nationalId && !taxCode && !phone) return [];
+    const rows = await this.#knex('accounts')
+      .select(COLUMNS)
+      .where({ status: 'active' })
+      .andWhere((where) => {
+        if (username) where.orWhere({ username: username.toLowerCase() });
+        if (nationalId) where.orWhere({ national_id_hmac: this.#sealer.lookup(nationalId, PURPOSE.nationalId) });
+        if (taxCode) where.orWhere({ tax_code_hmac: this.#sealer.lookup(taxCode, PURPOSE.taxCode) });
+        if (phone) where.orWhere({ phone_hmac: this.#sealer.lookup(phone, PURPOSE.phone) });
+      })
+      .limit(2);
+    return rows.map((row) => this.#toAccount(row));
+  }
+}

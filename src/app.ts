@@ -1,0 +1,85 @@
+// The HTTP application: oidc-provider is the Koa app; our middleware runs in front of
+// its routes (Provider#use inserts before them), our routers beside them.
+import { Provider } from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Knex } from './db/index.ts';
+import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
+import type { AuditLog } from './audit/index.ts';
+import type { Sealer } from './secrets/index.ts';
+import type { KeySet } from './oidc/keys.ts';
+import { createAdapterClass } from './oidc/adapter.ts';
+import type { ClientStore } from './oidc/clients.ts';
+import { providerConfiguration } from './oidc/configuration.ts';
+import { providerPages } from './oidc/pages.ts';
+import { interactionRoutes } from './interactions/index.ts';
+import { Csrf } from './http/csrf.ts';
+import { healthRoutes } from './http/health.ts';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { serveAssets } from './http/assets.ts';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  knex: Knex;
+  sealer: Sealer;
+  csrfKey: Buffer;
+  keys: KeySet;
+  accounts: AccountStore;
+  clients: ClientStore;
+  signIn: PasswordSignIn;
+  audit: AuditLog;
+}
+
+export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
+  const provider = new Provider(deps.config.issuer, providerConfiguration({
+    adapter: createAdapterClass(deps.knex, deps.clients),
+    keys: deps.keys,
+    accounts: deps.accounts,
+    sealer: deps.sealer,
+    pages: providerPages(deps.config),
+  }));
+  // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
+  provider.proxy = deps.config.trustProxy;
+  return provider;
+}
+
+export function createApp(deps: AppDeps): Provider {
+  const { config, logger, audit } = deps;
+  const provider = createProvider(deps);
+  const csrf = new Csrf(deps.csrfKey);
+
+  provider.use(requestLog(logger));
+  provider.use(securityHeaders());
+  provider.use(healthRoutes(deps.knex));
+  provider.use(serveAssets());
+  const interactions = interactionRoutes({ config, provider, signIn: deps.signIn, audit, csrf });
+  provider.use(interactions.routes());
+  provider.use(interactions.allowedMethods());
+
+  // RFC 7009 answers 200 for any token; only a token that existed is a revocation.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route !== 'revocation' || ctx.status !== 200) return;
+    const token = ctx.oidc.entities.AccessToken ?? ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.ClientCredentials;
+    if (token) record({ type: 'token.revoked', accountId: token.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { token: token.kind } });
+  });
+  const facts = (ctx: { ip: string; get(name: string): string }) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || null });
+  const record = (event: Parameters<AuditLog['record']>[0]) => {
+    audit.record(event).catch((error) => logger.error({ err: error, type: event.type }, 'audit event not recorded'));
+  };
+  provider.on('end_session.success', (ctx) => {
+    record({ type: 'logout', accountId: ctx.oidc.session?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx) });
+  });
+  provider.on('grant.revoked', (ctx, grantId) => {
+    record({ type: 'token.revoked', accountId: ctx.oidc.entities.Grant?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { grant: grantId, route: ctx.oidc.route } });
+  });
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    logger.warn({ clientId: client.clientId, error: error.message }, 'back-channel logout delivery failed');
+  });
+  provider.on('server_error', (_ctx, error) => {
+    logger.error({ err: error }, 'oidc-provider server error');
+  });
+  return provider;
+}

@@ -1,0 +1,1 @@
+export { AuditLog, type AuditEvent, type AuditEventType } from './log.ts';

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger.ts';
+
+/**
+ * One JSON line per request with a request id (taken from X-Request-Id when a load
+ * balancer set a sane one). Only method, path, status and timing: never a query string,
+ * which carries codes and state, never a body.
+ */
+export function requestLog(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const id = /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      logger.error({ requestId: id, err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      throw error;
+    } finally {
+      logger.info({ requestId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+    }
+  };
+}

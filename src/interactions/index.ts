@@ -1,0 +1,1 @@
+export { interactionRoutes, type InteractionDeps } from './routes.ts';

@@ -1,0 +1,158 @@
+// Sign-in and consent pages inside the OpenID Connect interaction (oidc-provider's
+// interaction contract: details → our page → interactionResult).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { errors, type Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import { MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type PasswordSignIn } from '../accounts/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { Csrf } from '../http/csrf.ts';
+import { FormError, readForm } from '../http/form.ts';
+import { pageShell } from '../http/page-shell.ts';
+import { t } from '../i18n/index.ts';
+import { ACR } from '../oidc/configuration.ts';
+import { loginPage } from '../../views/login.ts';
+import { consentPage } from '../../views/consent.ts';
+import { errorPage } from '../../views/error.ts';
+
+export interface InteractionDeps {
+  config: Config;
+  provider: Provider;
+  signIn: PasswordSignIn;
+  audit: AuditLog;
+  csrf: Csrf;
+}
+
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+function requestFacts(ctx: Context) {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null };
+}
+
+function showError(ctx: Context, config: Config, status: number, code: string): void {
+  const shell = pageShell(ctx, config, 'error.title');
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, code) });
+}
+
+async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2]) {
+  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  ctx.redirect(location);
+  ctx.status = 303;
+}
+
+export function interactionRoutes({ config, provider, signIn, audit, csrf }: InteractionDeps): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+
+  async function clientOf(interaction: Interaction) {
+    const client = await provider.Client.find(String(interaction.params.client_id));
+    return { name: client?.clientName ?? String(interaction.params.client_id), logoUri: client?.logoUri };
+  }
+
+  async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: string) {
+    const shell = pageShell(ctx, config, 'login.title');
+    const client = await clientOf(interaction);
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = loginPage(shell, {
+      csrfToken: csrf.issue(ctx, `login:${interaction.uid}`),
+      action: `/interaction/${interaction.uid}/login${shell.locale === 'en' ? '?lang=en' : ''}`,
+      clientName: client.name,
+      clientLogoUri: client.logoUri,
+      identifier,
+      error,
+    });
+  }
+
+  async function renderConsent(ctx: Context, interaction: Interaction) {
+    const shell = pageShell(ctx, config, 'consent.title');
+    const client = await clientOf(interaction);
+    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    ctx.type = 'html';
+    ctx.body = consentPage(shell, {
+      csrfToken: csrf.issue(ctx, `consent:${interaction.uid}`),
+      action: `/interaction/${interaction.uid}/confirm${shell.locale === 'en' ? '?lang=en' : ''}`,
+      clientName: client.name,
+      clientLogoUri: client.logoUri,
+      scopes: details.missingOIDCScope ?? [],
+      claims: (details.missingOIDCClaims ?? []).filter((claim) => !['sub', 'sid', 'auth_time', 'acr', 'amr', 'iss'].includes(claim)),
+    });
+  }
+
+  // Loads the interaction this browser is in; a missing or expired one is a page, not a 500.
+  router.use(async (ctx, next) => {
+    try {
+      ctx.state.interaction = await provider.interactionDetails(ctx.req, ctx.res);
+    } catch (error) {
+      if (error instanceof errors.SessionNotFound) return showError(ctx, config, 400, 'interaction.expired');
+      throw error;
+    }
+    if (ctx.state.interaction.uid !== ctx.params.uid) return showError(ctx, config, 400, 'interaction.expired');
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof FormError) return showError(ctx, config, error.status, error.code);
+      throw error;
+    }
+  });
+
+  router.get('/', async (ctx) => {
+    const interaction: Interaction = ctx.state.interaction;
+    if (interaction.prompt.name === 'login') {
+      const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint.slice(0, MAX_IDENTIFIER_LENGTH) : undefined;
+      return renderLogin(ctx, interaction, 200, hint);
+    }
+    if (interaction.prompt.name === 'consent') return renderConsent(ctx, interaction);
+    return showError(ctx, config, 400, 'request.invalid');
+  });
+
+  router.post('/login', async (ctx) => {
+    const interaction: Interaction = ctx.state.interaction;
+    const form = await readForm(ctx);
+    if (interaction.prompt.name !== 'login') return showError(ctx, config, 400, 'request.invalid');
+    if (!csrf.verify(ctx, `login:${interaction.uid}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const identifier = (form.identifier ?? '').trim();
+    const password = form.password ?? '';
+    if (identifier.length > MAX_IDENTIFIER_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+      return renderLogin(ctx, interaction, 400, undefined, 'signin.input_too_long');
+    }
+    if (!identifier) return renderLogin(ctx, interaction, 400, identifier, 'signin.identifier_required');
+    if (!password) return renderLogin(ctx, interaction, 400, identifier, 'signin.password_required');
+
+    const result = await signIn.authenticate(identifier, password);
+    const clientId = String(interaction.params.client_id);
+    if (!result.ok) {
+      await audit.record({ type: 'signin.failed', clientId, ...requestFacts(ctx), details: { reason: result.reason } });
+      return renderLogin(ctx, interaction, 401, identifier, 'signin.failed');
+    }
+    await audit.record({ type: 'signin.succeeded', accountId: result.account.id, clientId, ...requestFacts(ctx), details: { method: 'password' } });
+    await finish(ctx, provider, { login: { accountId: result.account.id, acr: ACR.password, amr: ['pwd'], remember: true } });
+  });
+
+  router.post('/confirm', async (ctx) => {
+    const interaction: Interaction = ctx.state.interaction;
+    const form = await readForm(ctx);
+    if (interaction.prompt.name !== 'consent') return showError(ctx, config, 400, 'request.invalid');
+    if (!csrf.verify(ctx, `consent:${interaction.uid}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const accountId = interaction.session?.accountId;
+    const clientId = String(interaction.params.client_id);
+    if (!accountId) return showError(ctx, config, 400, 'interaction.expired');
+    if (form.decision !== 'allow') {
+      await audit.record({ type: 'consent.denied', accountId, clientId, ...requestFacts(ctx) });
+      return finish(ctx, provider, { error: 'access_denied', error_description: 'the person declined the request' });
+    }
+    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    const grant = interaction.grantId
+      ? await provider.Grant.find(interaction.grantId)
+      : new provider.Grant({ accountId, clientId });
+    if (!grant) return showError(ctx, config, 400, 'interaction.expired');
+    if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+    if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
+    const grantId = await grant.save();
+    await audit.record({ type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
+    await finish(ctx, provider, { consent: { grantId } });
+  });
+
+  return router;
+}

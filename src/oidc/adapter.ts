@@ -1,0 +1,86 @@
+// One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
+// Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Knex } from '../db/index.ts';
+import type { ClientStore } from './clients.ts';
+
+const TABLE = 'oidc_models';
+
+interface Row {
+  payload: AdapterPayload;
+  consumed_at: Date | null;
+}
+
+function withConsumed(row: Row | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  if (row.consumed_at) return { ...row.payload, consumed: Math.floor(new Date(row.consumed_at).getTime() / 1000) };
+  return row.payload;
+}
+
+export function createAdapterClass(knex: Knex, clients: ClientStore) {
+  const live = (query: Knex.QueryBuilder) =>
+    query.where((where) => where.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()));
+
+  return class KnexAdapter implements Adapter {
+    readonly model: string;
+
+    constructor(model: string) {
+      this.model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
+      const row = {
+        model: this.model,
+        id,
+        payload: JSON.stringify(payload),
+        grant_id: payload.grantId ?? null,
+        user_code: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+      };
+      await knex(TABLE).insert(row).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'expires_at']);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') return clients.findMetadata(id);
+      const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, id })).first();
+      return withConsumed(row);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, uid })).first();
+      return withConsumed(row);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, user_code: userCode })).first();
+      return withConsumed(row);
+    }
+
+    /**
+     * Atomic: of two concurrent token requests with one authorization code, exactly one
+     * marks it consumed; the other is told the code was already used (RFC 6749 §4.1.2).
+     */
+    async consume(id: string): Promise<void> {
+      const updated = await knex(TABLE)
+        .where({ model: this.model, id })
+        .whereNull('consumed_at')
+        .update({ consumed_at: knex.fn.now() });
+      if (updated === 0) throw new errors.InvalidGrant(`${this.model === 'AuthorizationCode' ? 'authorization code' : 'grant'} already used`);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await knex(TABLE).where({ model: this.model, id }).delete();
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await knex(TABLE).where({ grant_id: grantId }).delete();
+    }
+  };
+}
+
+/** Deletes rows past their expiry; run periodically by every node (idempotent). */
+export async function sweepExpiredModels(knex: Knex): Promise<number> {
+  return knex(TABLE).where('expires_at', '<', knex.fn.now()).delete();
+}

@@ -1,0 +1,49 @@
+// What each scope releases (OpenID Connect Core §5.4, plus `national_id` for relying
+// parties that must match a person to state records). The personal number is released
+// only under its own scope, which the consent page names in plain words.
+import type { Account } from '../accounts/index.ts';
+
+export const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'birthdate', 'gender', 'preferred_username', 'account_type', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+  national_id: ['national_id', 'national_id_type', 'tax_code'],
+} as const;
+
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'national_id'];
+
+function formattedAddress(profile: Record<string, unknown>): Record<string, string> | undefined {
+  const address = profile.address as Record<string, string> | undefined;
+  if (!address) return undefined;
+  const street = [address.houseNumber, address.street].filter(Boolean).join(' ');
+  return {
+    formatted: [street, address.ward, address.province].filter(Boolean).join(', '),
+    ...(street ? { street_address: street } : {}),
+    ...(address.ward ? { locality: address.ward } : {}),
+    ...(address.province ? { region: address.province } : {}),
+    country: 'VN',
+  };
+}
+
+export function accountClaims(account: Account, sub: string): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    sub,
+    name: account.fullName,
+    birthdate: account.birthdate ?? undefined,
+    gender: account.gender ?? undefined,
+    preferred_username: account.username ?? undefined,
+    account_type: account.type,
+    updated_at: Math.floor(account.updatedAt.getTime() / 1000),
+    email: account.email ?? undefined,
+    email_verified: account.email ? false : undefined,
+    phone_number: account.phone ?? undefined,
+    phone_number_verified: account.phone ? account.phoneVerified : undefined,
+    address: formattedAddress(account.profile),
+    national_id: account.nationalId ?? undefined,
+    national_id_type: account.nationalIdKind ?? undefined,
+    tax_code: account.taxCode ?? undefined,
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,105 @@
+// Relying parties live in the `clients` table; their secrets only encrypted.
+// Registration output follows RFC 7591 §3.2.1 so integrators read familiar names.
+import { randomBytes } from 'node:crypto';
+import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
+import type { Knex } from '../db/index.ts';
+import type { Sealer } from '../secrets/index.ts';
+
+const SECRET_PURPOSE = 'clients.client_secret';
+const CACHE_MS = 5_000;
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+export interface NewClient {
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  grantTypes: string[];
+  authMethod: ClientAuthMethod;
+  jwksUri?: string;
+  backchannelLogoutUri?: string;
+  scope?: string;
+  applicationType?: 'web' | 'native';
+}
+
+export interface RegisteredClient extends ClientMetadata {
+  client_id: string;
+  client_secret?: string;
+  client_id_issued_at: number;
+  client_secret_expires_at?: number;
+}
+
+export function buildClientMetadata(input: NewClient): ClientMetadata {
+  const grantTypes = input.grantTypes.length ? input.grantTypes : ['authorization_code', 'refresh_token'];
+  const metadata: ClientMetadata = {
+    client_id: `xt_${randomBytes(12).toString('base64url')}`,
+    client_name: input.name.normalize('NFC'),
+    application_type: input.applicationType ?? 'web',
+    redirect_uris: input.redirectUris,
+    post_logout_redirect_uris: input.postLogoutRedirectUris,
+    grant_types: grantTypes,
+    response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: input.authMethod,
+  };
+  if (input.jwksUri) metadata.jwks_uri = input.jwksUri;
+  if (input.backchannelLogoutUri) {
+    metadata.backchannel_logout_uri = input.backchannelLogoutUri;
+    metadata.backchannel_logout_session_required = true;
+  }
+  if (input.scope) metadata.scope = input.scope;
+  return metadata;
+}
+
+export function needsSecret(method: ClientAuthMethod): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
+}
+
+export class ClientStore {
+  readonly #knex: Knex;
+  readonly #sealer: Sealer;
+  readonly #cache = new Map<string, { at: number; value: AdapterPayload | undefined }>();
+
+  constructor(knex: Knex, sealer: Sealer) {
+    this.#knex = knex;
+    this.#sealer = sealer;
+  }
+
+  /** Stores a validated client; returns the registration response with the secret, shown this once. */
+  async insert(metadata: ClientMetadata): Promise<RegisteredClient> {
+    const method = (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod;
+    const secret = needsSecret(method) ? randomBytes(32).toString('base64url') : undefined;
+    const issuedAt = Math.floor(Date.now() / 1000);
+    await this.#knex('clients').insert({
+      client_id: metadata.client_id,
+      metadata: JSON.stringify(metadata),
+      client_secret_enc: secret ? this.#sealer.seal(secret, SECRET_PURPOSE) : null,
+    });
+    return {
+      ...metadata,
+      client_id: metadata.client_id,
+      ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
+      client_id_issued_at: issuedAt,
+    };
+  }
+
+  /**
+   * Metadata for oidc-provider, secret decrypted. Cached briefly: a token request looks
+   * its client up once per request, and client changes are rare operator actions.
+   */
+  async findMetadata(clientId: string): Promise<AdapterPayload | undefined> {
+    const cached = this.#cache.get(clientId);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
+    const row = await this.#knex('clients').select('metadata', 'client_secret_enc').where({ client_id: clientId }).first();
+    const value: AdapterPayload | undefined = row
+      ? { ...row.metadata, ...(row.client_secret_enc ? { client_secret: this.#sealer.open(row.client_secret_enc, SECRET_PURPOSE) } : {}) }
+      : undefined;
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(clientId, { at: Date.now(), value });
+    return value;
+  }
+
+  async name(clientId: string): Promise<string | undefined> {
+    const metadata = await this.findMetadata(clientId);
+    return metadata?.client_name as string | undefined;
+  }
+}

@@ -1,0 +1,119 @@
+// The oidc-provider configuration, read as a document: every choice that differs from
+// the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { AccountStore } from '../accounts/index.ts';
+import type { Sealer } from '../secrets/index.ts';
+import type { KeySet } from './keys.ts';
+import { accountClaims, SCOPE_CLAIMS, SCOPES } from './claims.ts';
+import type { ProviderPages } from './pages.ts';
+
+/** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
+export const ACR = {
+  password: 'urn:xacthuc:loa:1',
+  secondFactor: 'urn:xacthuc:loa:2',
+  vneid: 'urn:xacthuc:loa:3',
+} as const;
+
+export const TTL = {
+  accessToken: 15 * 60,
+  idToken: 60 * 60,
+  refreshToken: 30 * 24 * 60 * 60,
+  session: 14 * 24 * 60 * 60,
+  interaction: 30 * 60,
+  grant: 365 * 24 * 60 * 60,
+} as const;
+
+export interface ConfigurationInput {
+  adapter: Configuration['adapter'];
+  keys: KeySet;
+  accounts: AccountStore;
+  sealer: Sealer;
+  pages: ProviderPages;
+}
+
+export function providerConfiguration({ adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+  return {
+    adapter,
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: {
+      // Persistent keys shared by every node, so a flow begun on one finishes on another.
+      keys: keys.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    async findAccount(_ctx, sub) {
+      const account = await accounts.findById(sub);
+      if (!account || account.status !== 'active') return undefined;
+      return {
+        accountId: account.id,
+        async claims(_use, _scope, _claims, _rejected) {
+          return accountClaims(account, sub) as { sub: string };
+        },
+      };
+    },
+    claims: { ...SCOPE_CLAIMS, acr: null, sid: null, auth_time: null, amr: null } as unknown as Configuration['claims'],
+    scopes: SCOPES,
+    acrValues: Object.values(ACR),
+    // Code flow only: implicit and hybrid responses leak tokens (RFC 9700 §2.1.2).
+    responseTypes: ['code'],
+    // PKCE for every client, confidential ones too (RFC 9700 §2.1.1).
+    pkce: { required: () => true },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    // Relying parties choose public or pairwise subjects (SPEC §2); pairwise values are a
+    // keyed hash so they cannot be linked across sectors without SECRET_KEY.
+    subjectTypes: ['public', 'pairwise'],
+    async pairwiseIdentifier(_ctx, accountId, client) {
+      return sealer.lookup(`${client.sectorIdentifier}:${accountId}`, 'oidc.pairwise');
+    },
+    // Rotating refresh tokens for every client: a stolen one is detected on reuse.
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: TTL.accessToken,
+      AuthorizationCode: 60,
+      ClientCredentials: 10 * 60,
+      IdToken: TTL.idToken,
+      Interaction: TTL.interaction,
+      RefreshToken: TTL.refreshToken,
+      Session: TTL.session,
+      // Consent outlives refresh tokens: a person is not asked again for what they granted.
+      Grant: TTL.grant,
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
+      // No resource servers are registered: access tokens are opaque, checked by introspection.
+      resourceIndicators: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: pages.logout,
+        postLogoutSuccessSource: pages.loggedOut,
+      },
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+      clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    },
+    discovery: {
+      ui_locales_supported: ['vi', 'en'],
+      claims_locales_supported: ['vi', 'en'],
+    },
+    renderError: pages.error,
+    // SPAs and mobile webviews call the token endpoint cross-origin: allow the origins of
+    // the client's own redirect URIs, nothing else.
+    clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client) {
+      if (origin === 'null') return false;
+      return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
+    },
+  };
+}

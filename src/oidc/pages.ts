@@ -1,0 +1,41 @@
+// The pages oidc-provider renders itself (errors, logout confirmation, logged out),
+// drawn with our views so they look and speak like the rest of xacthuc.
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import { pageShell } from '../http/page-shell.ts';
+import { t } from '../i18n/index.ts';
+import { errorPage } from '../../views/error.ts';
+import { loggedOutPage, logoutPage } from '../../views/logout.ts';
+
+type Features = NonNullable<Configuration['features']>;
+type RpLogout = NonNullable<Features['rpInitiatedLogout']>;
+
+export interface ProviderPages {
+  error: NonNullable<Configuration['renderError']>;
+  logout: NonNullable<RpLogout['logoutSource']>;
+  loggedOut: NonNullable<RpLogout['postLogoutSuccessSource']>;
+}
+
+export function providerPages(config: Pick<Config, 'province'>): ProviderPages {
+  return {
+    async error(ctx, out) {
+      const shell = pageShell(ctx, config, 'error.title');
+      ctx.type = 'html';
+      ctx.body = errorPage(shell, {
+        title: t(shell.locale, 'error.title'),
+        message: out.error_description ?? t(shell.locale, 'server.error'),
+        code: out.error,
+      });
+    },
+    async logout(ctx: KoaContextWithOIDC, form: string) {
+      const shell = pageShell(ctx, config, 'logout.title');
+      ctx.type = 'html';
+      ctx.body = logoutPage(shell, { formHtml: form, clientName: ctx.oidc.client?.clientName });
+    },
+    async loggedOut(ctx: KoaContextWithOIDC) {
+      const shell = pageShell(ctx, config, 'logout.done_title');
+      ctx.type = 'html';
+      ctx.body = loggedOutPage(shell, { clientName: ctx.oidc.client?.clientName });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { hashPassword, verifyPassword, createDecoyVerifier } from './hashing.ts';

@@ -1,0 +1,129 @@
+// Assembles a running xacthuc: database, migrations, keys, the app, the HTTP server,
+// and the periodic work every node does (key reload, sweep of expired rows).
+import { createServer, type Server } from 'node:http';
+import { hkdfSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { migrateToLatest, openDatabase, type Database } from './db/index.ts';
+import { resolveSecretKey, Sealer } from './secrets/index.ts';
+import { ensureKeys, loadKeys, removeRetiredKeys } from './oidc/keys.ts';
+import { sweepExpiredModels } from './oidc/adapter.ts';
+import { ClientStore } from './oidc/clients.ts';
+import { AccountStore, PasswordSignIn } from './accounts/index.ts';
+import { AuditLog } from './audit/index.ts';
+import { createApp } from './app.ts';
+
+/** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
+export const KEY_RELOAD_SECONDS = 60;
+const SWEEP_SECONDS = 10 * 60;
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Database;
+  sealer: Sealer;
+  secretKey: Buffer;
+  accounts: AccountStore;
+  clients: ClientStore;
+  audit: AuditLog;
+}
+
+/** Database, migrations and domain services: what the server and the CLI share. */
+export async function openServices(config: Config, options: { logger?: Logger; clock?: Clock; migrate?: boolean } = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const secretKey = await resolveSecretKey(config, logger);
+  const db = await openDatabase(config);
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrateToLatest(db.knex);
+      if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const sealer = new Sealer(secretKey);
+  return {
+    config,
+    logger,
+    clock,
+    db,
+    sealer,
+    secretKey,
+    accounts: new AccountStore(db.knex, sealer),
+    clients: new ClientStore(db.knex, sealer),
+    audit: new AuditLog(db.knex),
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  services: Services;
+  /** Re-reads keys from the database and rebuilds the provider if they changed. */
+  reloadKeys(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
+  const services = await openServices(config, options);
+  const { db, sealer, clock, logger } = services;
+  const csrfKey = Buffer.from(hkdfSync('sha256', services.secretKey, Buffer.alloc(0), 'xacthuc/csrf', 32));
+  const signIn = new PasswordSignIn(services.accounts, config.argon2);
+
+  await ensureKeys(db.knex, sealer, clock);
+  let keys = await loadKeys(db.knex, sealer, clock);
+  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn }).callback();
+  let handler = build();
+
+  const server = createServer((req, res) => handler(req, res));
+  server.keepAliveTimeout = 65_000;
+
+  async function reloadKeys(): Promise<boolean> {
+    const next = await loadKeys(db.knex, sealer, clock);
+    if (next.fingerprint === keys.fingerprint) return false;
+    keys = next;
+    handler = build();
+    logger.info('signing keys changed: provider reloaded');
+    return true;
+  }
+
+  const timers = [
+    setInterval(() => {
+      reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
+    }, KEY_RELOAD_SECONDS * 1000),
+    setInterval(() => {
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock)])
+        .then(([models, retired]) => logger.info({ models, retiredKeys: retired }, 'expired rows swept'))
+        .catch((error) => logger.error({ err: error }, 'sweep failed'));
+    }, SWEEP_SECONDS * 1000),
+  ];
+  for (const timer of timers) timer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      for (const timer of timers) clearInterval(timer);
+      // Stop accepting; let in-flight requests finish; then release the database.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await db.close();
+    })();
+    return closing;
+  }
+
+  return { url: `http://localhost:${port}`, server, services, reloadKeys, close };
+}
