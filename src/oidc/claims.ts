@@ -4,7 +4,8 @@
 import type { Account } from '../accounts/index.ts';
 
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  // acr, amr and auth_time in every ID token: relying parties decide on assurance (SPEC §2).
+  openid: ['sub', 'acr', 'amr', 'auth_time', 'at_hash'],
   profile: ['name', 'birthdate', 'gender', 'preferred_username', 'account_type', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],

@@ -50,8 +50,9 @@ export function buildClientMetadata(input: NewClient): ClientMetadata {
   return metadata;
 }
 
-export function needsSecret(method: ClientAuthMethod): boolean {
-  return method === 'client_secret_basic' || method === 'client_secret_post';
+/** A new client secret, for the methods that use one: 256 random bits. */
+export function newClientSecret(method: ClientAuthMethod): string | undefined {
+  return method === 'client_secret_basic' || method === 'client_secret_post' ? randomBytes(32).toString('base64url') : undefined;
 }
 
 export class ClientStore {
@@ -65,9 +66,7 @@ export class ClientStore {
   }
 
   /** Stores a validated client; returns the registration response with the secret, shown this once. */
-  async insert(metadata: ClientMetadata): Promise<RegisteredClient> {
-    const method = (metadata.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod;
-    const secret = needsSecret(method) ? randomBytes(32).toString('base64url') : undefined;
+  async insert(metadata: ClientMetadata, secret: string | undefined): Promise<RegisteredClient> {
     const issuedAt = Math.floor(Date.now() / 1000);
     await this.#knex('clients').insert({
       client_id: metadata.client_id,

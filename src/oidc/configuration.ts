@@ -41,17 +41,23 @@ export function providerConfiguration({ adapter, keys, accounts, sealer, pages }
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    async findAccount(_ctx, sub) {
+    async findAccount(ctx, sub) {
       const account = await accounts.findById(sub);
       if (!account || account.status !== 'active') return undefined;
       return {
         accountId: account.id,
-        async claims(_use, _scope, _claims, _rejected) {
-          return accountClaims(account, sub) as { sub: string };
+        async claims(use) {
+          const claims = accountClaims(account, sub) as { sub: string; at_hash?: string };
+          // OpenID Connect Core §3.1.3.6: at_hash binds the ID token to the access token
+          // issued with it. oidc-provider adds it only at the authorization endpoint; here it
+          // is given the (opaque) access token value and hashes it with the signing alg.
+          const accessToken = ctx.oidc.entities.AccessToken;
+          if (use === 'id_token' && ctx.oidc.route === 'token' && accessToken?.format === 'opaque') claims.at_hash = accessToken.jti;
+          return claims;
         },
       };
     },
-    claims: { ...SCOPE_CLAIMS, acr: null, sid: null, auth_time: null, amr: null } as unknown as Configuration['claims'],
+    claims: { ...SCOPE_CLAIMS, sid: null } as unknown as Configuration['claims'],
     scopes: SCOPES,
     acrValues: Object.values(ACR),
     // Code flow only: implicit and hybrid responses leak tokens (RFC 9700 §2.1.2).

@@ -1,0 +1,183 @@
+// Operator command line: `npm run cli -- <command> [options]`.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.ts';
+import { DatabaseInUseError, migrateToLatest } from './db/index.ts';
+import { createLogger } from './logger.ts';
+import { openServices, KEY_RELOAD_SECONDS, type Services } from './server.ts';
+import { ensureKeys, rotateKeys } from './oidc/keys.ts';
+import type { ClientAuthMethod } from './oidc/clients.ts';
+import { InvalidClientError, registerClient } from './oidc/register-client.ts';
+import { DuplicateAccountError, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
+import { TTL } from './oidc/configuration.ts';
+import { createCitizenAccount, createOrganizationAccount, AccountInputError } from './accounts/operator-create.ts';
+
+class UsageError extends Error {}
+
+const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
+
+  migrate                       apply database migrations
+  client:create                 register a relying party; prints it as JSON (RFC 7591), secret shown once
+      --name <text>             application name shown to people (required)
+      --redirect-uri <url>      repeatable; required for the authorization_code grant
+      --post-logout-redirect-uri <url>   repeatable
+      --grant-type <type>       repeatable: authorization_code, refresh_token, client_credentials
+                                (default: authorization_code and refresh_token)
+      --auth-method <method>    client_secret_basic (default), client_secret_post, private_key_jwt, none
+      --jwks-uri <url>          for private_key_jwt
+      --backchannel-logout-uri <url>
+      --scope <scopes>          space-separated scopes the client may request
+      --application-type <web|native>
+  account:create                create an active account (civil servants, tests)
+      --type citizen  --national-id <12 digits> --full-name <name> --birthdate <YYYY-MM-DD>
+                      --gender <male|female> --phone <phone> --password <password> [--username] [--email]
+      --type organization --tax-code <code> --org-name <name> --phone <phone> --password <password>
+                      [--username] [--email]
+  keys:rotate                   introduce new signing and cookie keys; the old ones are retired
+                                once what they signed has expired
+  --help                        this text
+`;
+
+const options = {
+  help: { type: 'boolean' },
+  name: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'grant-type': { type: 'string', multiple: true },
+  'auth-method': { type: 'string' },
+  'jwks-uri': { type: 'string' },
+  'backchannel-logout-uri': { type: 'string' },
+  scope: { type: 'string' },
+  'application-type': { type: 'string' },
+  type: { type: 'string' },
+  'national-id': { type: 'string' },
+  'full-name': { type: 'string' },
+  birthdate: { type: 'string' },
+  gender: { type: 'string' },
+  phone: { type: 'string' },
+  password: { type: 'string' },
+  username: { type: 'string' },
+  email: { type: 'string' },
+  'tax-code': { type: 'string' },
+  'org-name': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+function required(values: Values, name: keyof Values): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function clientCreate(services: Services, values: Values) {
+  const authMethod = (values['auth-method'] ?? 'client_secret_basic') as ClientAuthMethod;
+  if (!['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'].includes(authMethod)) {
+    throw new UsageError('--auth-method must be client_secret_basic, client_secret_post, private_key_jwt or none');
+  }
+  const applicationType = values['application-type'];
+  if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') {
+    throw new UsageError('--application-type must be web or native');
+  }
+  return registerClient(services, {
+    name: required(values, 'name'),
+    redirectUris: values['redirect-uri'] ?? [],
+    postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
+    grantTypes: values['grant-type'] ?? [],
+    authMethod,
+    jwksUri: values['jwks-uri'],
+    backchannelLogoutUri: values['backchannel-logout-uri'],
+    scope: values.scope,
+    applicationType,
+  }, 'cli');
+}
+
+async function accountCreate(services: Services, values: Values) {
+  const type = required(values, 'type');
+  const common = { phone: required(values, 'phone'), password: required(values, 'password'), username: values.username, email: values.email };
+  const account =
+    type === 'citizen'
+      ? await createCitizenAccount(services, {
+          ...common,
+          nationalId: required(values, 'national-id'),
+          fullName: required(values, 'full-name'),
+          birthdate: required(values, 'birthdate'),
+          gender: required(values, 'gender'),
+        })
+      : type === 'organization'
+        ? await createOrganizationAccount(services, { ...common, taxCode: required(values, 'tax-code'), orgName: required(values, 'org-name') })
+        : undefined;
+  if (!account) throw new UsageError('--type must be citizen or organization');
+  await services.audit.record({ type: 'account.created', accountId: account.id, details: { via: 'cli', type: account.type } });
+  return {
+    id: account.id,
+    type: account.type,
+    status: account.status,
+    username: account.username,
+    full_name: account.fullName,
+    national_id: account.nationalId ? maskNationalId(account.nationalId) : undefined,
+    tax_code: account.taxCode ? maskTaxCode(account.taxCode) : undefined,
+    phone: account.phone ? maskPhone(account.phone) : undefined,
+  };
+}
+
+async function keysRotate(services: Services) {
+  await ensureKeys(services.db.knex, services.sealer, services.clock);
+  const result = await rotateKeys(services.db.knex, services.sealer, services.clock, {
+    activationDelaySeconds: 2 * KEY_RELOAD_SECONDS + 30,
+    signingOverlapSeconds: TTL.idToken + 15 * 60,
+    cookieOverlapSeconds: TTL.session,
+  });
+  await services.audit.record({ type: 'keys.rotated', details: { introduced: result.introduced.join(' '), removed: result.removed.join(' ') } });
+  return {
+    introduced: result.introduced,
+    signs_from: result.signsFrom.toISOString(),
+    previous_keys_retire_at: result.previousRetiresAt.toISOString(),
+    removed: result.removed,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 64;
+  }
+  if (!['migrate', 'client:create', 'account:create', 'keys:rotate'].includes(command)) {
+    throw new UsageError(`unknown command "${command}" (see --help)`);
+  }
+  const config = loadConfig();
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const services = await openServices(config, { logger, migrate: false });
+  try {
+    let output: unknown;
+    if (command === 'migrate') output = { applied: await migrateToLatest(services.db.knex) };
+    else {
+      await migrateToLatest(services.db.knex);
+      if (command === 'client:create') output = await clientCreate(services, values);
+      else if (command === 'account:create') output = await accountCreate(services, values);
+      else output = await keysRotate(services);
+    }
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  } finally {
+    await services.db.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof AccountInputError || error instanceof InvalidClientError) {
+    process.stderr.write(`xacthuc: ${error.message}\n`);
+    process.exitCode = error instanceof DatabaseInUseError ? 75 : 64;
+  } else if (error instanceof DuplicateAccountError) {
+    process.stderr.write(`xacthuc: an account with this ${error.field.replace('_', ' ')} already exists\n`);
+    process.exitCode = 65;
+  } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`xacthuc: ${(error as Error).message} (see --help)\n`);
+    process.exitCode = 64;
+  } else {
+    throw error;
+  }
+}

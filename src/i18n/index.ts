@@ -1,0 +1,33 @@
+import { en } from './en.ts';
+import { vi } from './vi.ts';
+
+export type Locale = 'vi' | 'en';
+export type MessageKey = keyof typeof vi;
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { vi, en };
+
+function isLocale(value: string | undefined): value is Locale {
+  return value === 'vi' || value === 'en';
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(vi, key);
+}
+
+/** An unknown key comes back as itself, so a missing message shows its code instead of nothing. */
+export function t(locale: Locale, key: string, params?: MessageParams): string {
+  const template = hasMessage(key) ? catalogues[locale][key] : key;
+  if (params === undefined) return template;
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
+  );
+}
+
+// Accept-Language is deliberately not consulted: many phones in Vietnam run an English system
+// language, and the province wants Vietnamese unless the person picks English (SPEC §6).
+export function resolveLocale(query: string | undefined, cookie: string | undefined): Locale {
+  if (isLocale(query)) return query;
+  if (isLocale(cookie)) return cookie;
+  return 'vi';
+}

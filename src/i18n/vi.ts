@@ -1,0 +1,68 @@
+// Vietnamese is the default language of every page (SPEC §6). Domain error codes are keys
+// here, so a code raised anywhere reaches the person as one reviewed sentence.
+export const vi = {
+  'language.vi': 'Tiếng Việt',
+  'language.en': 'English',
+  'layout.language_nav': 'Chọn ngôn ngữ',
+  'layout.skip_link': 'Chuyển đến nội dung chính',
+  'layout.footer': 'Hệ thống xác thực tập trung của {province}',
+
+  'login.title': 'Đăng nhập',
+  'login.heading': 'Đăng nhập',
+  'login.continue_to': 'Đăng nhập để tiếp tục tới {client}',
+  'login.identifier_label': 'Số định danh cá nhân, mã số thuế, tên đăng nhập hoặc số điện thoại',
+  'login.password_label': 'Mật khẩu',
+  'login.submit': 'Đăng nhập',
+
+  'consent.title': 'Chia sẻ thông tin',
+  'consent.heading': '{client} muốn sử dụng thông tin của bạn',
+  'consent.scopes_intro': 'Nếu bạn cho phép, {client} sẽ nhận được:',
+  'consent.claims_intro': 'Và cả các thông tin sau:',
+  'consent.deny_note': 'Nếu bạn từ chối, bạn sẽ quay lại {client} và ứng dụng không nhận được các thông tin này.',
+  'consent.allow': 'Cho phép',
+  'consent.deny': 'Từ chối',
+
+  'scope.openid': 'Mã tài khoản của bạn trong hệ thống này, để ứng dụng nhận ra bạn',
+  'scope.profile': 'Họ và tên, ngày sinh, giới tính',
+  'scope.email': 'Địa chỉ thư điện tử (email)',
+  'scope.phone': 'Số điện thoại',
+  'scope.address': 'Địa chỉ',
+  'scope.national_id': 'Số định danh cá nhân / mã số thuế',
+  'scope.offline_access': 'Duy trì đăng nhập: ứng dụng có thể tiếp tục truy cập các thông tin trên cả khi bạn không sử dụng ứng dụng',
+
+  'claim.name': 'Họ và tên',
+  'claim.family_name': 'Họ',
+  'claim.middle_name': 'Tên đệm',
+  'claim.given_name': 'Tên',
+  'claim.birthdate': 'Ngày sinh',
+  'claim.gender': 'Giới tính',
+  'claim.email': 'Địa chỉ thư điện tử (email)',
+  'claim.email_verified': 'Email của bạn đã được xác minh hay chưa',
+  'claim.phone_number': 'Số điện thoại',
+  'claim.phone_number_verified': 'Số điện thoại của bạn đã được xác minh hay chưa',
+  'claim.address': 'Địa chỉ',
+
+  'logout.title': 'Đăng xuất',
+  'logout.question': 'Bạn có muốn đăng xuất không?',
+  'logout.question_client': 'Bạn có muốn đăng xuất khỏi {client}?',
+  'logout.explanation': 'Lần sau, bạn sẽ cần đăng nhập lại để sử dụng các ứng dụng dùng tài khoản này.',
+  'logout.confirm': 'Đăng xuất',
+  'logout.stay': 'Ở lại',
+
+  'logged_out.title': 'Bạn đã đăng xuất',
+  'logged_out.from_client': 'Bạn đã đăng xuất khỏi {client}.',
+  'logged_out.close_page': 'Bạn có thể đóng trang này.',
+
+  'error.title': 'Không thể tiếp tục',
+  'error.code_label': 'Mã lỗi:',
+
+  'signin.failed': 'Số định danh/tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
+  'signin.identifier_required': 'Vui lòng nhập số định danh cá nhân, mã số thuế, tên đăng nhập hoặc số điện thoại.',
+  'signin.password_required': 'Vui lòng nhập mật khẩu.',
+  'signin.input_too_long': 'Thông tin bạn nhập quá dài. Vui lòng kiểm tra và nhập lại.',
+  'csrf.invalid': 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Vui lòng tải lại trang và thử lại.',
+  'interaction.expired': 'Phiên đăng nhập đã hết hạn. Vui lòng quay lại ứng dụng và bắt đầu lại.',
+  'request.invalid': 'Yêu cầu không hợp lệ. Vui lòng quay lại ứng dụng và thử lại.',
+  'server.error': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
+  'not_found': 'Không tìm thấy trang bạn yêu cầu. Vui lòng kiểm tra lại địa chỉ.',
+} satisfies Record<string, string>;

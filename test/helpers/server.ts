@@ -1,0 +1,87 @@
+// Starts a real xacthuc for a test file: its own database (a fresh PostgreSQL database
+// when DATABASE_URL is set, otherwise a fresh embedded PGlite directory) and its own port.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Clock } from '../../src/clock.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestDatabase {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A database of its own: PostgreSQL when DATABASE_URL is set, else a PGlite directory. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const name = `xacthuc_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      async drop() {
+        const client = new pg.Client({ connectionString: base });
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.end();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'xacthuc-test-'));
+  return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server; `shared` reuses another server's database and secret (a second node). */
+export async function startTestServer(
+  options: { env?: Record<string, string>; shared?: TestServer; clock?: Clock } = {},
+): Promise<TestServer> {
+  const database = options.shared ? undefined : await createTestDatabase();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...(options.shared ? options.shared.env : { ...database!.env, SECRET_KEY: randomBytes(32).toString('hex') }),
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_TIME_COST: '1',
+    ...options.env,
+    PORT: String(port),
+    ISSUER: `http://localhost:${port}`,
+  };
+  const config = loadConfig(env);
+  const running = await startServer(config, { clock: options.clock });
+  return {
+    ...running,
+    config,
+    env,
+    async stop() {
+      await running.close();
+      await database?.drop();
+    },
+  };
+}

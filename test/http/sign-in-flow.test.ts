@@ -1,0 +1,85 @@
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { UserAgent } from '../helpers/user-agent.ts';
+import { completeFlow, createTestCitizen, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
+
+let server: TestServer;
+test.before(async () => {
+  server = await startTestServer();
+});
+test.after.always(async () => {
+  await server?.stop();
+});
+
+test('a citizen signs in to a relying party with code + PKCE, and the tokens work', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const agent = new UserAgent();
+
+  const start = await startAuthorization(rp);
+  const callback = await signInThroughPages(agent, start, citizen.nationalId, citizen.password);
+  const tokens = await completeFlow(rp, start, callback);
+
+  // openid-client has checked the ID token's signature against our JWKS, iss, aud, nonce and at_hash.
+  const claims = tokens.claims()!;
+  t.is(claims.sub, citizen.account.id);
+  t.is(claims.acr, 'urn:xacthuc:loa:1');
+  t.deepEqual(claims.amr, ['pwd']);
+  t.truthy(claims.at_hash);
+  const jwks = createRemoteJWKSet(new URL(`${server.config.issuer}/jwks`));
+  const verified = await jwtVerify(tokens.id_token!, jwks, { issuer: server.config.issuer, audience: client.client_id });
+  t.is(verified.payload.nonce, start.nonce);
+
+  const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, citizen.account.id);
+  t.is(userinfo.name, 'Nguyễn Văn An');
+  t.is(userinfo.phone_number, '+84912345678');
+  t.is(userinfo.birthdate, '1990-05-17');
+  t.is(userinfo.national_id, undefined, 'the personal number needs its own scope');
+
+  t.truthy(tokens.refresh_token);
+  const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
+  t.truthy(refreshed.access_token);
+  t.not(refreshed.refresh_token, tokens.refresh_token, 'refresh tokens rotate');
+  const reused = await t.throwsAsync<oidc.ResponseBodyError>(oidc.refreshTokenGrant(rp, tokens.refresh_token!));
+  t.is(reused?.error, 'invalid_grant', 'a rotated refresh token cannot be used again');
+  const afterReuse = await t.throwsAsync<oidc.ResponseBodyError>(oidc.refreshTokenGrant(rp, refreshed.refresh_token!));
+  t.is(afterReuse?.error, 'invalid_grant', 'reuse of an old refresh token revokes the whole grant');
+});
+
+test('consent is remembered: a second sign-in for the same scopes asks nothing', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const agent = new UserAgent();
+  const first = await startAuthorization(rp, { prompt: '' });
+  await completeFlow(rp, first, await signInThroughPages(agent, first, citizen.nationalId, citizen.password));
+
+  const second = await startAuthorization(rp, { prompt: '' });
+  const page = await agent.get(second.url.href, 'https://rp.example.vn/callback');
+  t.true(page.url.startsWith('https://rp.example.vn/callback'), 'straight back to the app');
+  const tokens = await completeFlow(rp, second, page);
+  t.is(tokens.claims()!.sub, citizen.account.id);
+
+  const wider = await startAuthorization(rp, { prompt: '', scope: 'openid profile phone email' });
+  const asked = await agent.get(wider.url.href, 'https://rp.example.vn/callback');
+  t.is(asked.status, 200);
+  t.regex(asked.body, /decision/, 'new scopes are asked for');
+});
+
+test('client credentials, introspection before and after revocation', async (t) => {
+  const client = await createTestClient(server);
+  const rp = await discover(server, client);
+  const granted = await oidc.clientCredentialsGrant(rp);
+  t.truthy(granted.access_token);
+  const before = await oidc.tokenIntrospection(rp, granted.access_token);
+  t.true(before.active);
+  t.is(before.client_id, client.client_id);
+  await oidc.tokenRevocation(rp, granted.access_token);
+  const after = await oidc.tokenIntrospection(rp, granted.access_token);
+  t.false(after.active);
+  const events = await server.services.db.knex('audit_events').where({ type: 'token.revoked', client_id: client.client_id });
+  t.is(events.length, 1);
+});

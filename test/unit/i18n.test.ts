@@ -1,0 +1,71 @@
+import test from 'ava';
+import { en } from '../../src/i18n/en.ts';
+import { resolveLocale, t as translate } from '../../src/i18n/index.ts';
+import { vi } from '../../src/i18n/vi.ts';
+
+test('every Vietnamese message has a non-empty English message and the reverse', (t) => {
+  const viKeys = Object.keys(vi).sort();
+  const enKeys = Object.keys(en).sort();
+  t.deepEqual(enKeys, viKeys);
+  for (const [key, message] of [...Object.entries(vi), ...Object.entries(en)]) {
+    t.true(message.trim().length > 0, `${key} is empty`);
+  }
+});
+
+test('every placeholder in a Vietnamese message also appears in its English message', (t) => {
+  const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+  for (const key of Object.keys(vi) as (keyof typeof vi)[]) {
+    t.deepEqual(placeholders(en[key]), placeholders(vi[key]), key);
+  }
+});
+
+test('the domain error codes have messages in both languages', (t) => {
+  const codes = [
+    'signin.failed',
+    'signin.identifier_required',
+    'signin.password_required',
+    'signin.input_too_long',
+    'csrf.invalid',
+    'interaction.expired',
+    'request.invalid',
+    'server.error',
+    'not_found',
+  ];
+  for (const code of codes) {
+    t.not(translate('vi', code), code);
+    t.not(translate('en', code), code);
+  }
+});
+
+test('speaks Vietnamese with diacritics by default', (t) => {
+  t.is(translate('vi', 'login.password_label'), 'Mật khẩu');
+  t.is(translate('en', 'login.password_label'), 'Password');
+});
+
+test('fills named placeholders', (t) => {
+  t.is(translate('vi', 'login.continue_to', { client: 'Dịch vụ công' }), 'Đăng nhập để tiếp tục tới Dịch vụ công');
+});
+
+test('leaves a placeholder without a value as written', (t) => {
+  t.is(translate('en', 'login.continue_to', {}), 'Sign in to continue to {client}');
+});
+
+test('returns an unknown key as itself', (t) => {
+  t.is(translate('vi', 'no.such.key'), 'no.such.key');
+  t.is(translate('en', 'constructor'), 'constructor');
+});
+
+test('the query parameter chooses the language first', (t) => {
+  t.is(resolveLocale('en', 'vi'), 'en');
+  t.is(resolveLocale('vi', 'en'), 'vi');
+});
+
+test('the cookie chooses the language when the query does not', (t) => {
+  t.is(resolveLocale(undefined, 'en'), 'en');
+  t.is(resolveLocale('fr', 'en'), 'en');
+});
+
+test('Vietnamese is the default', (t) => {
+  t.is(resolveLocale(undefined, undefined), 'vi');
+  t.is(resolveLocale('EN', 'xx'), 'vi');
+});

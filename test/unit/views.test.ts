@@ -1,0 +1,144 @@
+import test from 'ava';
+import { consentPage } from '../../views/consent.ts';
+import { errorPage } from '../../views/error.ts';
+import type { PageShell } from '../../views/layout.ts';
+import { loggedOutPage, logoutPage } from '../../views/logout.ts';
+import { loginPage } from '../../views/login.ts';
+
+const shell: PageShell = {
+  locale: 'vi',
+  title: 'Đăng nhập',
+  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  langSwitch: { vi: '/interaction/abc?lang=vi', en: '/interaction/abc?lang=en' },
+};
+
+const login = {
+  csrfToken: 'csrf-token-value',
+  action: '/interaction/abc/login',
+  clientName: 'Dịch vụ công',
+};
+
+const hostileName = '<img src=x onerror=alert(1)>';
+
+function visibleInputIds(page: string): string[] {
+  return [...page.matchAll(/<input\b[^>]*>/g)]
+    .map((match) => match[0])
+    .filter((input) => !/type="hidden"/.test(input))
+    .map((input) => /\bid="([^"]+)"/.exec(input)?.[1] ?? '(no id)');
+}
+
+// Looks inside tags only: escaped text such as "onerror=" in a client name is harmless.
+function assertNoInlineScriptOrStyle(t: { false(value: boolean, message?: string): void }, page: string) {
+  const tags = page.match(/<[a-z][^>]*>/gi) ?? [];
+  t.false(tags.some((tag) => /^<(script|style)\b/i.test(tag)), 'has a script or style element');
+  t.false(tags.some((tag) => /\sstyle=/i.test(tag)), 'has a style attribute');
+  t.false(tags.some((tag) => /\son[a-z]+=/i.test(tag)), 'has an event handler attribute');
+}
+
+test('the sign-in page has a visible label for every input', (t) => {
+  const page = loginPage(shell, login);
+  const ids = visibleInputIds(page);
+  t.deepEqual(ids, ['identifier', 'password']);
+  for (const id of ids) t.regex(page, new RegExp(`<label for="${id}">[^<]+</label>`));
+});
+
+test('the sign-in page asks the browser for the right autofill', (t) => {
+  const page = loginPage(shell, login);
+  t.regex(page, /<input id="identifier"[^>]*autocomplete="username"[^>]*maxlength="256"/);
+  t.regex(page, /<input id="password"[^>]*type="password"[^>]*autocomplete="current-password"[^>]*maxlength="1024"/);
+  t.regex(page, /<form method="post" action="\/interaction\/abc\/login">/);
+  t.regex(page, /<input type="hidden" name="_csrf" value="csrf-token-value">/);
+});
+
+test('the sign-in page names the app asking', (t) => {
+  t.true(loginPage(shell, login).includes('Đăng nhập để tiếp tục tới Dịch vụ công'));
+});
+
+test('after a failed sign-in the identifier is kept and the password is not', (t) => {
+  const page = loginPage(shell, { ...login, identifier: '001099012345', error: 'signin.failed' });
+  t.regex(page, /<input id="identifier"[^>]*value="001099012345"/);
+  t.notRegex(page, /<input id="password"[^>]*value=/);
+});
+
+test('an error is summarized at the top and tied to its field', (t) => {
+  const page = loginPage(shell, { ...login, error: 'signin.password_required' });
+  t.regex(page, /<div class="error-summary" id="signin-error" role="alert">/);
+  t.true(page.includes('Vui lòng nhập mật khẩu.'));
+  t.regex(page, /<input id="password"[^>]*aria-invalid="true" aria-describedby="signin-error"/);
+  t.notRegex(page, /<input id="identifier"[^>]*aria-invalid/);
+  t.true(page.indexOf('error-summary') < page.indexOf('<form'));
+});
+
+test('a wrong identifier and a wrong password look the same', (t) => {
+  const page = loginPage(shell, { ...login, identifier: 'someone', error: 'signin.failed' });
+  t.true(page.includes('Số định danh/tên đăng nhập hoặc mật khẩu không đúng.'));
+  t.regex(page, /<input id="identifier"[^>]*aria-invalid="true"/);
+  t.regex(page, /<input id="password"[^>]*aria-invalid="true"/);
+});
+
+test('a hostile client name is shown as text, not markup', (t) => {
+  const page = loginPage(shell, { ...login, clientName: hostileName, identifier: `"><script>x</script>` });
+  t.false(page.includes('<img src=x'));
+  t.true(page.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  assertNoInlineScriptOrStyle(t, page);
+});
+
+test('only an https client logo is shown', (t) => {
+  t.regex(loginPage(shell, { ...login, clientLogoUri: 'https://app.example/logo.png' }), /<img class="client-logo" src="https:\/\/app.example\/logo.png" alt="">/);
+  t.notRegex(loginPage(shell, { ...login, clientLogoUri: 'javascript:alert(1)' }), /<img/);
+});
+
+test('the layout is a Vietnamese mobile page with the stylesheet and a language switch', (t) => {
+  const page = loginPage(shell, login);
+  t.true(page.startsWith('<!doctype html>'));
+  t.regex(page, /<html lang="vi">/);
+  t.regex(page, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
+  t.regex(page, /<meta name="theme-color" content="#0b5394">/);
+  t.regex(page, /<link rel="stylesheet" href="\/assets\/app.css">/);
+  t.regex(page, /<a href="\/interaction\/abc\?lang=vi" hreflang="vi" lang="vi" aria-current="true">Tiếng Việt<\/a>/);
+  t.regex(page, /<a href="\/interaction\/abc\?lang=en" hreflang="en" lang="en">English<\/a>/);
+  t.true(page.includes('Tỉnh Thử Nghiệm'));
+});
+
+test('the English page is in English', (t) => {
+  const page = loginPage({ ...shell, locale: 'en' }, login);
+  t.regex(page, /<html lang="en">/);
+  t.true(page.includes('Sign in to continue to Dịch vụ công'));
+  t.regex(page, /lang="en" aria-current="true">English</);
+});
+
+test('the consent page describes each scope in plain words', (t) => {
+  const page = consentPage(shell, { ...login, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
+  t.true(page.includes('<li>Số điện thoại</li>'));
+  t.true(page.includes('Duy trì đăng nhập'));
+  t.regex(page, /<button type="submit" name="decision" value="allow"/);
+  t.regex(page, /<button type="submit" name="decision" value="deny"/);
+  t.regex(page, /<input type="hidden" name="_csrf" value="csrf-token-value">/);
+});
+
+test('the consent page lists individually requested claims, unknown ones by name', (t) => {
+  const page = consentPage(shell, { ...login, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
+  t.true(page.includes('<li>Ngày sinh</li>'));
+  t.true(page.includes('<li>x_custom</li>'));
+  assertNoInlineScriptOrStyle(t, page);
+});
+
+test('the logout page offers to sign out or stay, both through the provider form', (t) => {
+  const formHtml = '<form id="op.logoutForm" method="post" action="/session/end/confirm"><input type="hidden" name="xsrf" value="x"/></form>';
+  const page = logoutPage(shell, { formHtml, clientName: hostileName });
+  t.true(page.includes(formHtml));
+  t.true(page.includes('Bạn có muốn đăng xuất khỏi &lt;img'));
+  t.regex(page, /<button type="submit" form="op.logoutForm" name="logout" value="yes"[^>]*>Đăng xuất<\/button>/);
+  t.regex(page, /<button type="submit" form="op.logoutForm" class="[^"]*">Ở lại<\/button>/);
+});
+
+test('the signed-out page says so', (t) => {
+  t.true(loggedOutPage(shell, {}).includes('Bạn đã đăng xuất'));
+  t.true(loggedOutPage(shell, { clientName: 'Dịch vụ công' }).includes('Bạn đã đăng xuất khỏi Dịch vụ công.'));
+});
+
+test('the error page shows the message and the code as text', (t) => {
+  const page = errorPage(shell, { title: 'Không thể tiếp tục', message: 'invalid_redirect_uri <x>', code: 'invalid_request' });
+  t.true(page.includes('invalid_redirect_uri &lt;x&gt;'));
+  t.true(page.includes('<code>invalid_request</code>'));
+});

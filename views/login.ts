@@ -1,0 +1,62 @@
+import { html, type SafeHtml } from '../src/http/html.ts';
+import { t } from '../src/i18n/index.ts';
+import { clientLogo, layout, type PageShell } from './layout.ts';
+
+export interface LoginProps {
+  csrfToken: string;
+  action: string;
+  clientName: string;
+  clientLogoUri?: string;
+  identifier?: string;
+  /** An i18n key, for instance `signin.failed`. */
+  error?: string;
+}
+
+type LoginField = 'identifier' | 'password';
+
+// The inputs an error concerns. signin.failed marks both, so the page never hints which of
+// the two was wrong; errors absent here (csrf.invalid, interaction.expired) concern the form.
+const fieldsInError = new Map<string, readonly LoginField[]>([
+  ['signin.failed', ['identifier', 'password']],
+  ['signin.identifier_required', ['identifier']],
+  ['signin.password_required', ['password']],
+  ['signin.input_too_long', ['identifier', 'password']],
+]);
+
+const errorSummaryId = 'signin-error';
+
+function errorSummary(message: string, firstInvalidField: LoginField | undefined): SafeHtml {
+  const text = firstInvalidField === undefined ? html`${message}` : html`<a href="#${firstInvalidField}">${message}</a>`;
+  return html`<div class="error-summary" id="${errorSummaryId}" role="alert">
+<p><span class="error-summary__icon" aria-hidden="true"></span>${text}</p>
+</div>`;
+}
+
+export function loginPage(shell: PageShell, props: LoginProps): string {
+  const { locale } = shell;
+  const invalidFields = props.error === undefined ? [] : (fieldsInError.get(props.error) ?? []);
+  const validity = (field: LoginField): SafeHtml =>
+    invalidFields.includes(field) ? html` aria-invalid="true" aria-describedby="${errorSummaryId}"` : html``;
+
+  return layout(
+    shell,
+    html`<section class="card" aria-labelledby="page-heading">
+${clientLogo(props.clientLogoUri)}
+<h1 id="page-heading">${t(locale, 'login.heading')}</h1>
+<p class="lead">${t(locale, 'login.continue_to', { client: props.clientName })}</p>
+${props.error === undefined ? '' : errorSummary(t(locale, props.error), invalidFields[0])}
+<form method="post" action="${props.action}">
+<input type="hidden" name="_csrf" value="${props.csrfToken}">
+<div class="field">
+<label for="identifier">${t(locale, 'login.identifier_label')}</label>
+<input id="identifier" name="identifier" type="text" value="${props.identifier ?? ''}" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false" maxlength="256" required${validity('identifier')}>
+</div>
+<div class="field">
+<label for="password">${t(locale, 'login.password_label')}</label>
+<input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required${validity('password')}>
+</div>
+<button type="submit" class="button button--primary">${t(locale, 'login.submit')}</button>
+</form>
+</section>`,
+  );
+}
