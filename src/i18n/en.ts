@@ -64,6 +64,7 @@ export const en: Record<keyof typeof vi, string> = {
   'csrf.invalid': 'This form has expired or was not sent from this site. Reload the page and try again.',
   'interaction.expired': 'Your sign-in session has expired. Go back to the app and start again.',
   'request.invalid': 'The request is not valid. Go back to the app and try again.',
+  'request.too_large': 'What was sent is too large. Please check it and try again.',
   'server.error': 'Something went wrong on our side. Please try again in a few minutes.',
   'not_found': 'The page you asked for was not found. Please check the address.',
 };

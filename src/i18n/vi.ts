@@ -63,6 +63,7 @@ export const vi = {
   'csrf.invalid': 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Vui lòng tải lại trang và thử lại.',
   'interaction.expired': 'Phiên đăng nhập đã hết hạn. Vui lòng quay lại ứng dụng và bắt đầu lại.',
   'request.invalid': 'Yêu cầu không hợp lệ. Vui lòng quay lại ứng dụng và thử lại.',
+  'request.too_large': 'Dữ liệu gửi lên quá lớn. Vui lòng kiểm tra và thử lại.',
   'server.error': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
   'not_found': 'Không tìm thấy trang bạn yêu cầu. Vui lòng kiểm tra lại địa chỉ.',
 } satisfies Record<string, string>;

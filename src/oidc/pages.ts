@@ -33,7 +33,7 @@ export function providerPages(config: Pick<Config, 'province'>): ProviderPages {
       ctx.body = logoutPage(shell, { formHtml: form, clientName: ctx.oidc.client?.clientName });
     },
     async loggedOut(ctx: KoaContextWithOIDC) {
-      const shell = pageShell(ctx, config, 'logout.done_title');
+      const shell = pageShell(ctx, config, 'logged_out.title');
       ctx.type = 'html';
       ctx.body = loggedOutPage(shell, { clientName: ctx.oidc.client?.clientName });
     },
