@@ -66,8 +66,9 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       const updated = await knex(TABLE)
         .where({ model: this.model, id })
         .whereNull('consumed_at')
-        .update({ consumed_at: knex.fn.now() });
-      if (updated === 0) throw new errors.InvalidGrant(`${this.model === 'AuthorizationCode' ? 'authorization code' : 'grant'} already used`);
+        .update({ consumed_at: knex.fn.now() })
+        .returning('id');
+      if (updated.length === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
@@ -82,5 +83,6 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
 /** Deletes rows past their expiry; run periodically by every node (idempotent). */
 export async function sweepExpiredModels(knex: Knex): Promise<number> {
-  return knex(TABLE).where('expires_at', '<', knex.fn.now()).delete();
+  const removed = await knex(TABLE).where('expires_at', '<', knex.fn.now()).delete().returning('id');
+  return removed.length;
 }

@@ -91,8 +91,16 @@ export function providerConfiguration({ adapter, keys, accounts, sealer, pages }
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client learns about its own tokens only: no relying party can probe another's
+      // (RFC 7662 §4). Resource servers get their own policy when they are introduced.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       backchannelLogout: { enabled: true },
       // No resource servers are registered: access tokens are opaque, checked by introspection.
       resourceIndicators: { enabled: false },

@@ -117,7 +117,8 @@ export async function rotateKeys(knex: Knex, sealer: Sealer, clock: Clock, timin
 
 /** Removes keys past their retirement; run by the periodic sweep. */
 export async function removeRetiredKeys(knex: Knex, clock: Clock): Promise<number> {
-  return knex('keys').where('retires_at', '<=', clock.now()).delete();
+  const removed = await knex('keys').where('retires_at', '<=', clock.now()).delete().returning('kid');
+  return removed.length;
 }
 
 /**
