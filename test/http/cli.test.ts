@@ -1,0 +1,144 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTestDatabase, startTestServer, type TestDatabase } from '../helpers/server.ts';
+import { openDatabase } from '../../src/db/index.ts';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+let database: TestDatabase;
+let env: Record<string, string>;
+
+test.before(async () => {
+  database = await createTestDatabase();
+  env = { ...(process.env as Record<string, string>), ...database.env, SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
+});
+test.after.always(async () => {
+  await database?.drop();
+});
+
+async function xacthuc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function withDatabase<T>(work: (knex: Awaited<ReturnType<typeof openDatabase>>['knex']) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR ?? 'var' });
+  try {
+    return await work(db.knex);
+  } finally {
+    await db.close();
+  }
+}
+
+test.serial('--help lists every command', async (t) => {
+  const { code, stdout } = await xacthuc('--help');
+  t.is(code, 0);
+  for (const command of ['migrate', 'client:create', 'account:create', 'keys:rotate']) t.true(stdout.includes(command));
+});
+
+test.serial('migrate applies the migrations, and a second run has nothing to do', async (t) => {
+  const first = await xacthuc('migrate');
+  t.is(first.code, 0, first.stderr);
+  t.true(JSON.parse(first.stdout).applied.length > 0);
+  const second = await xacthuc('migrate');
+  t.deepEqual(JSON.parse(second.stdout).applied, []);
+});
+
+test.serial('client:create prints the client in RFC 7591 form with its secret once, stored encrypted', async (t) => {
+  const { code, stdout, stderr } = await xacthuc(
+    'client:create', '--name', 'Hue-S', '--redirect-uri', 'https://hues.vn/cb', '--post-logout-redirect-uri', 'https://hues.vn/bye',
+    '--backchannel-logout-uri', 'https://hues.vn/backchannel', '--scope', 'openid profile phone',
+  );
+  t.is(code, 0, stderr);
+  const client = JSON.parse(stdout);
+  t.is(client.client_name, 'Hue-S');
+  t.deepEqual(client.redirect_uris, ['https://hues.vn/cb']);
+  t.is(client.token_endpoint_auth_method, 'client_secret_basic');
+  t.is(typeof client.client_secret, 'string');
+  t.true(client.client_secret.length >= 43);
+  t.is(typeof client.client_id_issued_at, 'number');
+  const row = await withDatabase((knex) => knex('clients').where({ client_id: client.client_id }).first());
+  t.false(JSON.stringify(row).includes(client.client_secret), 'the secret is not stored in clear');
+});
+
+test.serial('client:create refuses invalid metadata with a clear message and stores nothing', async (t) => {
+  const before = await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n));
+  for (const args of [
+    ['--name', 'x', '--redirect-uri', 'not a url'],
+    ['--name', 'x', '--redirect-uri', 'https://a.vn/cb#fragment'],
+    ['--name', 'x', '--redirect-uri', 'https://a.vn/cb', '--auth-method', 'magic'],
+    ['--redirect-uri', 'https://a.vn/cb'],
+  ]) {
+    const { code, stderr } = await xacthuc('client:create', ...args);
+    t.is(code, 64, args.join(' '));
+    t.regex(stderr, /^xacthuc: /);
+    t.is(stderr.trim().split('\n').length, 1);
+  }
+  const after = await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n));
+  t.is(after, before);
+});
+
+test.serial('account:create makes an active citizen, prints identifiers masked, and refuses a duplicate', async (t) => {
+  const args = ['account:create', '--type', 'citizen', '--national-id', '046090001234', '--full-name', 'Nguyễn Văn An', '--birthdate', '1990-05-17', '--gender', 'male', '--phone', '0912345678', '--password', 'Mật-khẩu-2026'];
+  const created = await xacthuc(...args);
+  t.is(created.code, 0, created.stderr);
+  const account = JSON.parse(created.stdout);
+  t.is(account.status, 'active');
+  t.is(account.national_id, '0460******34');
+  t.false(created.stdout.includes('046090001234'));
+  t.false(created.stdout.includes('argon2'));
+  const duplicate = await xacthuc(...args);
+  t.is(duplicate.code, 65);
+  t.regex(duplicate.stderr, /already exists/);
+});
+
+test.serial('account:create explains an inconsistent personal number in Vietnamese', async (t) => {
+  const { code, stderr } = await xacthuc('account:create', '--type', 'citizen', '--national-id', '046090009999', '--full-name', 'Trần Thị Bình', '--birthdate', '1991-01-01', '--gender', 'male', '--phone', '0912345678', '--password', 'Mật-khẩu-2026');
+  t.is(code, 64);
+  t.regex(stderr, /--national-id: .*1990/);
+});
+
+test.serial('account:create makes an organization by tax code', async (t) => {
+  const { code, stdout, stderr } = await xacthuc('account:create', '--type', 'organization', '--tax-code', '0100107518', '--org-name', 'Công ty Thử Nghiệm', '--phone', '+84987654321', '--password', 'Mật-khẩu-2026');
+  t.is(code, 0, stderr);
+  t.is(JSON.parse(stdout).tax_code, '0100****18');
+});
+
+test.serial('keys:rotate says when the new key signs and when the old one retires', async (t) => {
+  const { code, stdout, stderr } = await xacthuc('keys:rotate');
+  t.is(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  t.is(result.introduced.length, 3);
+  t.true(Date.parse(result.previous_keys_retire_at) > Date.parse(result.signs_from));
+  const events = await withDatabase((knex) => knex('audit_events').where({ type: 'keys.rotated' }));
+  t.is(events.length, 1);
+});
+
+test.serial('an unknown command is refused with a pointer to --help', async (t) => {
+  const { code, stderr } = await xacthuc('frobnicate');
+  t.is(code, 64);
+  t.regex(stderr, /--help/);
+});
+
+test.serial('a command run while the server is up: refused clearly on the embedded database, fine on PostgreSQL', async (t) => {
+  const server = await startTestServer({ env: { ...database.env, SECRET_KEY: env.SECRET_KEY } });
+  try {
+    const { code, stderr } = await xacthuc('migrate');
+    if (env.DATABASE_URL) {
+      t.is(code, 0, stderr);
+    } else {
+      t.is(code, 75);
+      t.regex(stderr, /in use by another xacthuc process \(pid \d+\)/);
+    }
+  } finally {
+    await server.close();
+  }
+});
