@@ -1,0 +1,79 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
+import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
+import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
+import { ClientStore } from '../../src/oidc/clients.ts';
+import { Sealer } from '../../src/secrets/index.ts';
+
+let database: TestDatabase;
+let db: Database;
+let Adapter: ReturnType<typeof createAdapterClass>;
+
+test.before(async () => {
+  database = await createTestDatabase();
+  db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
+  await migrateToLatest(db.knex);
+  Adapter = createAdapterClass(db.knex, new ClientStore(db.knex, new Sealer(randomBytes(32))));
+});
+test.after.always(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+const id = () => randomBytes(8).toString('hex');
+
+test('stores, finds and destroys a model', async (t) => {
+  const sessions = new Adapter('Session');
+  const key = id();
+  await sessions.upsert(key, { uid: `uid-${key}`, accountId: 'a' }, 60);
+  t.deepEqual(await sessions.find(key), { uid: `uid-${key}`, accountId: 'a' });
+  t.deepEqual(await sessions.findByUid(`uid-${key}`), { uid: `uid-${key}`, accountId: 'a' });
+  t.is(await new Adapter('AccessToken').find(key), undefined, 'models do not see each other');
+  await sessions.upsert(key, { uid: `uid-${key}`, accountId: 'b' }, 60);
+  t.is((await sessions.find(key))?.accountId, 'b', 'upsert replaces');
+  await sessions.destroy(key);
+  t.is(await sessions.find(key), undefined);
+});
+
+test('an expired row is not found, and the sweep removes it', async (t) => {
+  const codes = new Adapter('AuthorizationCode');
+  const key = id();
+  await codes.upsert(key, { grantId: 'g' }, 60);
+  await db.knex('oidc_models').where({ id: key }).update({ expires_at: new Date(Date.now() - 1000) });
+  t.is(await codes.find(key), undefined);
+  t.true((await sweepExpiredModels(db.knex)) >= 1);
+  t.is(await db.knex('oidc_models').where({ id: key }).first(), undefined);
+});
+
+test('consume marks a code consumed exactly once', async (t) => {
+  const codes = new Adapter('AuthorizationCode');
+  const key = id();
+  await codes.upsert(key, { grantId: 'g' }, 60);
+  const results = await Promise.allSettled([codes.consume(key), codes.consume(key), codes.consume(key)]);
+  t.is(results.filter((result) => result.status === 'fulfilled').length, 1);
+  const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+  t.is(rejected.reason.error, 'invalid_grant');
+  t.true(typeof (await codes.find(key))?.consumed === 'number');
+});
+
+test('revokeByGrantId removes every token of the grant and nothing else', async (t) => {
+  const grant = id();
+  const access = new Adapter('AccessToken');
+  const refresh = new Adapter('RefreshToken');
+  const [a, r, other] = [id(), id(), id()];
+  await access.upsert(a, { grantId: grant }, 60);
+  await refresh.upsert(r, { grantId: grant }, 60);
+  await access.upsert(other, { grantId: id() }, 60);
+  await access.revokeByGrantId(grant);
+  t.is(await access.find(a), undefined);
+  t.is(await refresh.find(r), undefined);
+  t.truthy(await access.find(other));
+});
+
+test('findByUserCode finds a device code by its user code', async (t) => {
+  const devices = new Adapter('DeviceCode');
+  const key = id();
+  await devices.upsert(key, { userCode: `UC-${key}` }, 60);
+  t.deepEqual(await devices.findByUserCode(`UC-${key}`), { userCode: `UC-${key}` });
+});
