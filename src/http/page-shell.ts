@@ -7,9 +7,14 @@ import type { PageShell } from '../../views/layout.ts';
 
 const LANG_COOKIE = 'lang';
 
-export function localeOf(ctx: Context): Locale {
+/**
+ * `?lang=` (remembered in a cookie), then the cookie, then the relying party's
+ * `ui_locales` (OpenID Connect Core §3.1.2.1), then Vietnamese.
+ */
+export function localeOf(ctx: Context, uiLocales?: unknown): Locale {
   const query = typeof ctx.query.lang === 'string' ? ctx.query.lang : undefined;
-  const locale = resolveLocale(query, ctx.cookies.get(LANG_COOKIE));
+  const requested = typeof uiLocales === 'string' ? uiLocales.split(' ').find((tag) => /^(vi|en)\b/i.test(tag))?.slice(0, 2).toLowerCase() : undefined;
+  const locale = resolveLocale(query, ctx.cookies.get(LANG_COOKIE) ?? requested);
   if (query === locale) {
     ctx.cookies.set(LANG_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: 365 * 24 * 3600 * 1000, overwrite: true });
   }

@@ -8,7 +8,7 @@ import { MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type PasswordSignIn } from 
 import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { FormError, readForm } from '../http/form.ts';
-import { pageShell } from '../http/page-shell.ts';
+import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import { loginPage } from '../../views/login.ts';
@@ -51,7 +51,7 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
   }
 
   async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: string) {
-    const shell = pageShell(ctx, config, 'login.title');
+    const shell = pageShell(ctx, config, 'login.title', localeOf(ctx, interaction.params.ui_locales));
     const client = await clientOf(interaction);
     ctx.status = status;
     ctx.type = 'html';
@@ -66,7 +66,7 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
   }
 
   async function renderConsent(ctx: Context, interaction: Interaction) {
-    const shell = pageShell(ctx, config, 'consent.title');
+    const shell = pageShell(ctx, config, 'consent.title', localeOf(ctx, interaction.params.ui_locales));
     const client = await clientOf(interaction);
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     ctx.type = 'html';

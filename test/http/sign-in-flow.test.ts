@@ -83,3 +83,27 @@ test('client credentials, introspection before and after revocation', async (t) 
   const events = await server.services.db.knex('audit_events').where({ type: 'token.revoked', client_id: client.client_id });
   t.is(events.length, 1);
 });
+
+test('the sign-in page speaks Vietnamese by default, English on request, and names the app', async (t) => {
+  const client = await createTestClient(server, { name: 'Cổng Dịch vụ công Huế' });
+  const rp = await discover(server, client);
+  const { t: translate } = await import('../../src/i18n/index.ts');
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+  const person = new UserAgent();
+  const vi = await person.get((await startAuthorization(rp)).url.href);
+  t.is(vi.status, 200);
+  t.regex(vi.body, /<html lang="vi"/);
+  t.true(vi.body.includes(escape(translate('vi', 'login.heading'))));
+  t.true(vi.body.includes('Cổng Dịch vụ công Huế'));
+
+  const en = await new UserAgent().get((await startAuthorization(rp, { ui_locales: 'en-US vi' })).url.href);
+  t.regex(en.body, /<html lang="en"/);
+  t.true(en.body.includes(escape(translate('en', 'login.heading'))));
+
+  const switched = await person.get(`${vi.url.split('?')[0]}?lang=en`);
+  t.is(switched.status, 200);
+  t.true(switched.body.includes('name="password"'), 'still the sign-in form of the same interaction');
+  t.regex(switched.body, /<html lang="en"/, 'the switch works on the page itself');
+  t.is(person.cookies.get('lang'), 'en', 'and is remembered');
+});
