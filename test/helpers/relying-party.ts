@@ -76,7 +76,7 @@ export async function signInThroughPages(agent: UserAgent, start: FlowStart, ide
   if (page.url.startsWith(RP_CALLBACK)) return page;
   const login = readForm(page);
   page = await agent.submit(page, { action: login.action, fields: { ...login.fields, identifier, password } }, RP_CALLBACK);
-  if (page.url.startsWith(RP_CALLBACK)) return page;
+  if (page.url.startsWith(RP_CALLBACK) || page.status !== 200 || page.body.includes('name="password"')) return page;
   const consent = readForm(page);
   return agent.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
 }
