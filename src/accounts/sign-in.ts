@@ -31,7 +31,10 @@ export function identifierCandidates(input: string): IdentifierCandidates {
   return candidates;
 }
 
-export type SignInResult = { ok: true; account: Account } | { ok: false; reason: 'no_account' | 'wrong_password' | 'no_password' };
+export type SignInResult =
+  | { ok: true; account: Account }
+  | { ok: false; reason: 'no_account' }
+  | { ok: false; reason: 'wrong_password' | 'no_password'; accountId: string };
 
 export class PasswordSignIn {
   readonly #accounts: AccountStore;
@@ -47,9 +50,9 @@ export class PasswordSignIn {
     const account = matches.length === 1 ? matches[0] : undefined;
     if (!account?.passwordHash) {
       await this.#decoy(password);
-      return { ok: false, reason: account ? 'no_password' : 'no_account' };
+      return account ? { ok: false, reason: 'no_password', accountId: account.id } : { ok: false, reason: 'no_account' };
     }
-    if (!(await verifyPassword(account.passwordHash, password))) return { ok: false, reason: 'wrong_password' };
+    if (!(await verifyPassword(account.passwordHash, password))) return { ok: false, reason: 'wrong_password', accountId: account.id };
     return { ok: true, account };
   }
 }

@@ -123,7 +123,8 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
     const result = await signIn.authenticate(identifier, password);
     const clientId = String(interaction.params.client_id);
     if (!result.ok) {
-      await audit.record({ type: 'signin.failed', clientId, ...requestFacts(ctx), details: { reason: result.reason } });
+      const accountId = result.reason === 'no_account' ? null : result.accountId;
+      await audit.record({ type: 'signin.failed', accountId, clientId, ...requestFacts(ctx), details: { reason: result.reason } });
       return renderLogin(ctx, interaction, 401, identifier, 'signin.failed');
     }
     await audit.record({ type: 'signin.succeeded', accountId: result.account.id, clientId, ...requestFacts(ctx), details: { method: 'password' } });
