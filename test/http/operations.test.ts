@@ -1,0 +1,51 @@
+import test from 'ava';
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTestDatabase, freePort } from '../helpers/server.ts';
+
+const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+test('the server starts, reports health and readiness, logs JSON with request ids, and stops cleanly on SIGTERM', async (t) => {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...database.env, PORT: String(port), ISSUER: `http://localhost:${port}`, LOG_LEVEL: 'info', NODE_ENV: 'development', SECRET_KEY: randomBytes(32).toString('hex') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    let health: Response | undefined;
+    for (let attempt = 0; attempt < 120 && !health; attempt += 1) {
+      health = await fetch(`http://localhost:${port}/healthz`).catch(() => undefined);
+      if (!health) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    t.is(health?.status, 200);
+    const ready = await fetch(`http://localhost:${port}/readyz`, { headers: { 'x-request-id': 'probe-42' } });
+    t.is(ready.status, 200);
+    t.deepEqual(await ready.json(), { status: 'ready', database: 'ok' });
+    t.is(ready.headers.get('x-request-id'), 'probe-42');
+
+    child.kill('SIGTERM');
+    t.is(await exited, 0);
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    t.true(lines.some((line) => line.requestId === 'probe-42' && line.path === '/readyz' && line.status === 200));
+    t.true(lines.some((line) => line.msg === 'shutting down'));
+    if (database.env.DATA_DIR) t.false(existsSync(join(database.env.DATA_DIR, 'embedded-db.pid')), 'the embedded database is released');
+  } finally {
+    child.kill('SIGKILL');
+    await database.drop();
+  }
+});
+
+test('a bad setting stops the start with one line naming the variable', async (t) => {
+  const error = await promisify(execFile)(process.execPath, [main], { env: { ...process.env, ISSUER: 'not-a-url' } }).catch((failure) => failure);
+  t.is(error.code, 78);
+  t.is(error.stderr.trim(), 'xacthuc: invalid configuration: ISSUER: "not-a-url" is not a URL');
+});
