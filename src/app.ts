@@ -34,6 +34,7 @@ export interface AppDeps {
 
 export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({
+    outboundPrivateHosts: deps.config.outboundPrivateHosts,
     adapter: createAdapterClass(deps.knex, deps.clients),
     keys: deps.keys,
     accounts: deps.accounts,
@@ -70,13 +71,15 @@ export function createApp(deps: AppDeps): Provider {
     audit.record(event).catch((error) => logger.error({ err: error, type: event.type }, 'audit event not recorded'));
   };
   provider.on('end_session.success', (ctx) => {
-    record({ type: 'logout', accountId: ctx.oidc.session?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx) });
+    // Also fired when the person chose to stay signed in: the detail tells the two apart.
+    record({ type: 'logout', accountId: ctx.oidc.session?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { sessionEnded: Boolean(ctx.oidc.params?.logout) } });
   });
   provider.on('grant.revoked', (ctx, grantId) => {
     record({ type: 'token.revoked', accountId: ctx.oidc.entities.Grant?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { grant: grantId, route: ctx.oidc.route } });
   });
   provider.on('backchannel.error', (_ctx, error, client) => {
-    logger.warn({ clientId: client.clientId, error: error.message }, 'back-channel logout delivery failed');
+    const cause = (error as Error & { cause?: Error }).cause?.message;
+    logger.warn({ clientId: client.clientId, error: error.message, cause }, 'back-channel logout delivery failed');
   });
   provider.on('server_error', (_ctx, error) => {
     logger.error({ err: error }, 'oidc-provider server error');

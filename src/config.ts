@@ -22,6 +22,12 @@ export interface Config {
   /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
   trustProxy: boolean;
   argon2: Argon2Parameters;
+  /**
+   * Host names the provider may call although they resolve to private or loopback
+   * addresses (relying parties on the province's internal network): oidc-provider refuses
+   * such addresses otherwise, against server-side request forgery.
+   */
+  outboundPrivateHosts: string[];
   province: { name: string; color: string };
 }
 
@@ -110,6 +116,16 @@ function parseColor(env: Env): string {
   return raw;
 }
 
+function parseHostList(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const hosts = raw.split(',').map((host) => host.trim().toLowerCase());
+  for (const host of hosts) {
+    if (!/^[a-z0-9.-]{1,253}$|^\[[0-9a-f:]+\]$/.test(host)) throw new ConfigError(name, `"${host}" is not a host name`);
+  }
+  return hosts;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = text(env, 'NODE_ENV', 'development');
   if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
@@ -135,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeCost: integer(env, 'ARGON2_TIME_COST', 2, 1, 20),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
+    outboundPrivateHosts: parseHostList(env, 'OUTBOUND_PRIVATE_HOSTS'),
     province: {
       name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),
       color: parseColor(env),

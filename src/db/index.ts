@@ -49,9 +49,25 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   };
 }
 
+// Held while migrating, so nodes started together on a fresh PostgreSQL database queue up
+// instead of racing to create knex's own bookkeeping tables.
+const MIGRATION_LOCK = 0x78616375;
+
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest(migrationConfig)) as [number, string[]];
-  return applied;
+  const latest = async () => ((await knex.migrate.latest(migrationConfig)) as [number, string[]])[1];
+  // PGlite has a single connection and a single process: nothing to race with.
+  if (knex.client.config.client !== 'pg') return latest();
+  const connection = await knex.client.acquireConnection();
+  try {
+    await knex.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(connection);
+    try {
+      return await latest();
+    } finally {
+      await knex.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK]).connection(connection);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
 }
 
 /** True when every migration shipped with this build has been applied. */

@@ -100,6 +100,13 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
   router.get('/', async (ctx) => {
     const interaction: Interaction = ctx.state.interaction;
     if (interaction.prompt.name === 'login') {
+      // OpenID Connect Core §5.5.1.1: an essential acr that sign-in cannot reach is a failed
+      // authentication, said to the app at once rather than a sign-in that never satisfies.
+      const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
+      const wanted = acr?.values ?? (acr?.value ? [acr.value] : undefined);
+      if (wanted && !wanted.includes(ACR.password)) {
+        return finish(ctx, provider, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level is not available' });
+      }
       const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint.slice(0, MAX_IDENTIFIER_LENGTH) : undefined;
       return renderLogin(ctx, interaction, 200, hint);
     }

@@ -24,6 +24,7 @@ export const TTL = {
 } as const;
 
 export interface ConfigurationInput {
+  outboundPrivateHosts: string[];
   adapter: Configuration['adapter'];
   keys: KeySet;
   accounts: AccountStore;
@@ -31,7 +32,8 @@ export interface ConfigurationInput {
   pages: ProviderPages;
 }
 
-export function providerConfiguration({ adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+  const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
     jwks: keys.jwks as Configuration['jwks'],
@@ -123,6 +125,13 @@ export function providerConfiguration({ adapter, keys, accounts, sealer, pages }
       claims_locales_supported: ['vi', 'en'],
     },
     renderError: pages.error,
+    // Back-channel logout and jwks_uri fetches keep oidc-provider's protection against
+    // private addresses, except for the internal hosts the operator listed.
+    fetch(url, options) {
+      const target = new URL(url instanceof Request ? url.url : url);
+      if (privateHosts.has(target.hostname)) delete (options as { dispatcher?: unknown }).dispatcher;
+      return globalThis.fetch(url, options);
+    },
     // SPAs and mobile webviews call the token endpoint cross-origin: allow the origins of
     // the client's own redirect URIs, nothing else.
     clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client) {
