@@ -37,9 +37,10 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
+        account_id: payload.accountId ?? null,
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
       };
-      await knex(TABLE).insert(row).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'expires_at']);
+      await knex(TABLE).insert(row).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at']);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -79,6 +80,19 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       await knex(TABLE).where({ grant_id: grantId }).delete();
     }
   };
+}
+
+/**
+ * Ends everything that keeps an account signed in: sessions, refresh and access tokens,
+ * unredeemed codes. Consent (Grant) is kept: it is the person's decision, not a credential.
+ */
+export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<number> {
+  const removed = await knex(TABLE)
+    .where({ account_id: accountId })
+    .whereIn('model', ['Session', 'RefreshToken', 'AccessToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'])
+    .delete()
+    .returning('id');
+  return removed.length;
 }
 
 /** Deletes rows past their expiry; run periodically by every node (idempotent). */

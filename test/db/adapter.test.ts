@@ -77,3 +77,19 @@ test('findByUserCode finds a device code by its user code', async (t) => {
   await devices.upsert(key, { userCode: `UC-${key}` }, 60);
   t.deepEqual(await devices.findByUserCode(`UC-${key}`), { userCode: `UC-${key}` });
 });
+
+test('revoking an account ends its sessions and tokens, keeps its consent, and leaves other accounts alone', async (t) => {
+  const { revokeAccountSessions } = await import('../../src/oidc/adapter.ts');
+  const account = '6f1c1b4e-2f7a-4a53-9f1e-0a1b2c3d4e5f';
+  const other = '7a2d2c5f-3a8b-4b64-8a2f-1b2c3d4e5f60';
+  const [session, refresh, grant, othersSession] = [id(), id(), id(), id()];
+  await new Adapter('Session').upsert(session, { accountId: account, uid: `u-${session}` }, 60);
+  await new Adapter('RefreshToken').upsert(refresh, { accountId: account, grantId: grant }, 60);
+  await new Adapter('Grant').upsert(grant, { accountId: account }, 60);
+  await new Adapter('Session').upsert(othersSession, { accountId: other, uid: `u-${othersSession}` }, 60);
+  t.is(await revokeAccountSessions(db.knex, account), 2);
+  t.is(await new Adapter('Session').find(session), undefined);
+  t.is(await new Adapter('RefreshToken').find(refresh), undefined);
+  t.truthy(await new Adapter('Grant').find(grant));
+  t.truthy(await new Adapter('Session').find(othersSession));
+});
