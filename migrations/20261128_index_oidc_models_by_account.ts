@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 // the account (issue: password reset revokes them all) without scanning JSON payloads.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('oidc_models', (table) => {
-    table.uuid('account_id');
+    table.text('account_id');
     table.index(['account_id'], 'oidc_models_account_id');
   });
 }
