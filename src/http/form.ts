@@ -19,15 +19,33 @@ export async function readForm(ctx: Context): Promise<Record<string, string>> {
   if (!ctx.is('application/x-www-form-urlencoded')) throw new FormError(415, 'request.invalid');
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > MAX_FORM_BYTES) throw new FormError(413, 'request.too_large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new FormError(413, 'request.too_large');
-    chunks.push(chunk as Buffer);
-  }
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (error?: Error) => {
+      ctx.req.off('data', onData).off('end', onEnd).off('error', stop);
+      if (error) reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        // Stop reading but keep the socket, so the person still gets an answer; the
+        // connection closes after it rather than draining an attacker's upload.
+        ctx.req.pause();
+        ctx.set('Connection', 'close');
+        stop(new FormError(413, 'request.too_large'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    ctx.req.on('data', onData).on('end', onEnd).on('error', stop);
+  });
   const fields: Record<string, string> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
     // A repeated field is ambiguous input: keep the first, as the page only sends one.
     if (!Object.hasOwn(fields, name)) fields[name] = value;
   }

@@ -11,6 +11,19 @@ interface Row {
   consumed_at: Date | null;
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000: a NUL in a request parameter is refused as
+// a bad request, and no stored key can contain one.
+const hasNul = (value: string) => value.includes('\u0000');
+
+function serialize(payload: AdapterPayload): string {
+  return JSON.stringify(payload, (key, value) => {
+    if (hasNul(key) || (typeof value === 'string' && hasNul(value))) {
+      throw new errors.InvalidRequest('request parameters must not contain NUL characters');
+    }
+    return value;
+  });
+}
+
 function withConsumed(row: Row | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
   if (row.consumed_at) return { ...row.payload, consumed: Math.floor(new Date(row.consumed_at).getTime() / 1000) };
@@ -33,7 +46,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       const row = {
         model: this.model,
         id,
-        payload: JSON.stringify(payload),
+        payload: serialize(payload),
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
@@ -44,17 +57,20 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
       const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, id })).first();
       return withConsumed(row);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      if (hasNul(uid)) return undefined;
       const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, uid })).first();
       return withConsumed(row);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      if (hasNul(userCode)) return undefined;
       const row = await live(knex(TABLE).select('payload', 'consumed_at').where({ model: this.model, user_code: userCode })).first();
       return withConsumed(row);
     }
@@ -69,10 +85,22 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
         .whereNull('consumed_at')
         .update({ consumed_at: knex.fn.now() })
         .returning('id');
-      if (updated.length === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
+      if (updated.length === 0) {
+        // RFC 6749 §4.1.2: a code used twice revokes what was issued with it, also when the
+        // two uses arrive at the same moment and the other one won.
+        if (this.model === 'AuthorizationCode') {
+          const row = await knex(TABLE).select('grant_id').where({ model: this.model, id }).first();
+          if (row?.grant_id) {
+            await knex(TABLE).where({ grant_id: row.grant_id }).whereNot({ model: this.model }).delete();
+            await knex(TABLE).where({ model: 'Grant', id: row.grant_id }).delete();
+          }
+        }
+        throw new errors.InvalidGrant(`${this.model} already consumed`);
+      }
     }
 
     async destroy(id: string): Promise<void> {
+      if (hasNul(id)) return;
       await knex(TABLE).where({ model: this.model, id }).delete();
     }
 

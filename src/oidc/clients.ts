@@ -86,6 +86,7 @@ export class ClientStore {
    * its client up once per request, and client changes are rare operator actions.
    */
   async findMetadata(clientId: string): Promise<AdapterPayload | undefined> {
+    if (clientId.includes('\u0000')) return undefined;
     const cached = this.#cache.get(clientId);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
     const row = await this.#knex('clients').select('metadata', 'client_secret_enc').where({ client_id: clientId }).first();

@@ -3,7 +3,7 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { hasMessage, t } from '../i18n/index.ts';
 import { errorPage } from '../../views/error.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 
@@ -21,10 +21,13 @@ export function providerPages(config: Pick<Config, 'province'>): ProviderPages {
     async error(ctx, out) {
       const shell = pageShell(ctx, config, 'error.title');
       ctx.type = 'html';
+      // The person reads a localized explanation; the integrator quoting the code to the
+      // help desk gets oidc-provider's precise (English) description with it.
+      const key = `oauth.${out.error}`;
       ctx.body = errorPage(shell, {
         title: t(shell.locale, 'error.title'),
-        message: out.error_description ?? t(shell.locale, 'server.error'),
-        code: out.error,
+        message: t(shell.locale, hasMessage(key) ? key : 'oauth.invalid_request'),
+        code: out.error_description ? `${out.error}: ${out.error_description}` : out.error,
       });
     },
     async logout(ctx: KoaContextWithOIDC, form: string) {
