@@ -1,5 +1,7 @@
 // The one place that reads process.env. Every setting is validated once at start-up;
 // a bad value stops the process with a one-line message naming the variable.
+import type { OtpSettings } from './otp/index.ts';
+import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -28,6 +30,8 @@ export interface Config {
    * such addresses otherwise, against server-side request forgery.
    */
   outboundPrivateHosts: string[];
+  otp: OtpSettings;
+  sms: SmsConfig;
   province: { name: string; color: string };
 }
 
@@ -132,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('NODE_ENV', 'must be development, production or test');
   }
   const production = nodeEnv === 'production';
+  const dataDir = text(env, 'DATA_DIR', 'var');
   const logLevel = text(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
@@ -141,7 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     issuer: parseIssuer(env, production),
     databaseUrl: parseDatabaseUrl(env),
-    dataDir: text(env, 'DATA_DIR', 'var'),
+    dataDir,
     secretKey: parseSecretKey(env, production),
     logLevel,
     trustProxy: flag(env, 'TRUST_PROXY', false),
@@ -152,6 +157,15 @@ export function loadConfig(env: Env = process.env): Config {
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
     outboundPrivateHosts: parseHostList(env, 'OUTBOUND_PRIVATE_HOSTS'),
+    // SMS OTP limits (issue "registration verified by SMS OTP"): all configurable.
+    otp: {
+      ttlSeconds: integer(env, 'OTP_TTL_SECONDS', 300, 60, 3600),
+      maxAttempts: integer(env, 'OTP_MAX_ATTEMPTS', 5, 1, 20),
+      resendAfterSeconds: integer(env, 'OTP_RESEND_SECONDS', 60, 0, 3600),
+      maxPerPhonePerHour: integer(env, 'OTP_MAX_PER_PHONE_PER_HOUR', 5, 1, 1000),
+      maxPerIpPerHour: integer(env, 'OTP_MAX_PER_IP_PER_HOUR', 20, 1, 100000),
+    },
+    sms: parseSmsConfig(env, dataDir),
     province: {
       name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),
       color: parseColor(env),

@@ -14,6 +14,9 @@ import { ClientStore } from './oidc/clients.ts';
 import { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { createApp } from './app.ts';
+import { SmsOtp, sweepOtpRecords } from './otp/index.ts';
+import { createSmsSender } from './sms/index.ts';
+import { PendingRegistrations } from './accounts/pending-registrations.ts';
 
 /** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
 export const KEY_RELOAD_SECONDS = 60;
@@ -29,6 +32,8 @@ export interface Services {
   accounts: AccountStore;
   clients: ClientStore;
   audit: AuditLog;
+  otp: SmsOtp;
+  pending: PendingRegistrations;
 }
 
 /** Database, migrations and domain services: what the server and the CLI share. */
@@ -47,6 +52,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     throw error;
   }
   const sealer = new Sealer(secretKey);
+  const subkey = (info: string) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), info, 32));
   return {
     config,
     logger,
@@ -57,6 +63,8 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     accounts: new AccountStore(db.knex, sealer),
     clients: new ClientStore(db.knex, sealer),
     audit: new AuditLog(db.knex),
+    otp: new SmsOtp({ knex: db.knex, sealer, sms: createSmsSender(config.sms), clock, settings: config.otp, hashKey: subkey('xacthuc/otp') }),
+    pending: new PendingRegistrations(db.knex, sealer, clock),
   };
 }
 
@@ -97,8 +105,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
     }, KEY_RELOAD_SECONDS * 1000),
     setInterval(() => {
-      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock)])
-        .then(([models, retired]) => logger.info({ models, retiredKeys: retired }, 'expired rows swept'))
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep()])
+        .then(([models, retiredKeys, otpRecords, pendingRegistrations]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations }, 'expired rows swept'))
         .catch((error) => logger.error({ err: error }, 'sweep failed'));
     }, SWEEP_SECONDS * 1000),
   ];

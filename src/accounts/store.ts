@@ -171,4 +171,21 @@ export class AccountStore {
       .limit(2);
     return rows.map((row) => this.#toAccount(row));
   }
+
+  /** Which unique identifier of `input` another account already holds, if any. */
+  async findConflict(input: Pick<NewAccount, 'username' | 'nationalId' | 'taxCode'>): Promise<DuplicateAccountError['field'] | undefined> {
+    const checks: Array<[DuplicateAccountError['field'], string, string | null | undefined]> = [
+      ['national_id', 'national_id_hmac', input.nationalId ? this.#sealer.lookup(input.nationalId, PURPOSE.nationalId) : null],
+      ['tax_code', 'tax_code_hmac', input.taxCode ? this.#sealer.lookup(input.taxCode, PURPOSE.taxCode) : null],
+      ['username', 'username', input.username?.toLowerCase()],
+    ];
+    for (const [field, column, value] of checks) {
+      if (value && (await this.#knex('accounts').select('id').where(column, value).first())) return field;
+    }
+    return undefined;
+  }
+
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.#knex('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, updated_at: at });
+  }
 }

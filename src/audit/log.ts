@@ -11,7 +11,13 @@ export type AuditEventType =
   | 'token.revoked'
   | 'keys.rotated'
   | 'client.created'
-  | 'account.created';
+  | 'account.created'
+  | 'registration.started'
+  | 'otp.sent'
+  | 'otp.failed'
+  | 'account.activated'
+  | 'password.reset_requested'
+  | 'password.reset';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -1,0 +1,182 @@
+// "Forgot password": identifier → SMS OTP to the account's registered phone → a new
+// password (SPEC R5) → every session and refresh token of the account revoked. No page or
+// answer tells whether the identifier belongs to an account.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Config } from '../config.ts';
+import { identifierCandidates, MAX_IDENTIFIER_LENGTH, type AccountStore } from '../accounts/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { Clock } from '../clock.ts';
+import type { Knex } from '../db/index.ts';
+import type { Csrf } from '../http/csrf.ts';
+import { readForm } from '../http/form.ts';
+import { localeOf, pageShell } from '../http/page-shell.ts';
+import { t } from '../i18n/index.ts';
+import { revokeAccountSessions } from '../oidc/adapter.ts';
+import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
+import { checkPassword, hashPassword } from '../passwords/index.ts';
+import { SmsDeliveryError } from '../sms/index.ts';
+import { otpPage } from '../../views/otp.ts';
+import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
+import { flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+
+export interface PasswordResetDeps {
+  config: Config;
+  knex: Knex;
+  clock: Clock;
+  accounts: AccountStore;
+  otp: SmsOtp;
+  audit: AuditLog;
+  csrf: Csrf;
+}
+
+/** How long after the code is verified the new password may be set. */
+const NEW_PASSWORD_WINDOW_MS = 10 * 60_000;
+
+export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps): void {
+  const { config, knex, clock, accounts, otp, audit, csrf } = deps;
+
+  function shellFor(ctx: Context, title: string) {
+    const interaction = ctx.state.interaction as Interaction | undefined;
+    return pageShell(ctx, config, title, localeOf(ctx, interaction?.params.ui_locales));
+  }
+
+  function renderForgot(ctx: Context, status: number, identifier?: string, error?: string) {
+    const base = flowBase(ctx);
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = forgotPasswordPage(shellFor(ctx, 'reset.title'), { csrfToken: csrf.issue(ctx, `forgot:${base}`), action: `${base}/forgot`, identifier, error });
+  }
+
+  function renderOtp(ctx: Context, challenge: Challenge, status: number, message: { error?: string; errorParams?: Record<string, string | number>; notice?: string }) {
+    const base = flowBase(ctx);
+    ctx.status = status;
+    ctx.type = 'html';
+    // The phone is never shown here: showing it would confirm that the account exists.
+    ctx.body = otpPage(shellFor(ctx, 'reset.title'), {
+      csrfToken: csrf.issue(ctx, `forgot-otp:${challenge.id}`),
+      action: `${base}/forgot/verify/${challenge.id}`,
+      resendAction: `${base}/forgot/verify/${challenge.id}/resend`,
+      maskedPhone: '',
+      notice: message.notice ?? (message.error ? undefined : 'reset.requested'),
+      error: message.error,
+      errorParams: message.errorParams,
+    });
+  }
+
+  function renderNewPassword(ctx: Context, challenge: Challenge, status: number, errors: string[], error?: string) {
+    const base = flowBase(ctx);
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = newPasswordPage(shellFor(ctx, 'reset.title'), {
+      csrfToken: csrf.issue(ctx, `forgot-password:${challenge.id}`),
+      action: `${base}/forgot/password/${challenge.id}`,
+      errors,
+      error,
+    });
+  }
+
+  async function resetChallenge(ctx: Context): Promise<Challenge | undefined> {
+    const challenge = await otp.find(ctx.params.id);
+    return challenge?.purpose === 'password_reset' ? challenge : undefined;
+  }
+
+  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+    try {
+      await otp.send(challenge, ctx.ip);
+      if (challenge.subject) await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset' } });
+      return undefined;
+    } catch (error) {
+      if (error instanceof OtpError) return { error: error.code, params: error.params };
+      // Said the same way as success would be, for an account or not: the code may not come.
+      if (error instanceof SmsDeliveryError) return undefined;
+      throw error;
+    }
+  }
+
+  router.get('/forgot', async (ctx) => renderForgot(ctx, 200));
+
+  router.post('/forgot', async (ctx) => {
+    const base = flowBase(ctx);
+    const form = await readForm(ctx);
+    if (!csrf.verify(ctx, `forgot:${base}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const identifier = (form.identifier ?? '').normalize('NFC').trim();
+    if (!identifier) return renderForgot(ctx, 400, identifier, 'signin.identifier_required');
+    if (identifier.length > MAX_IDENTIFIER_LENGTH) return renderForgot(ctx, 400, undefined, 'signin.input_too_long');
+
+    const matches = await accounts.findActiveByIdentifier(identifierCandidates(identifier));
+    const account = matches.length === 1 && matches[0].phone ? matches[0] : undefined;
+    const challenge = account
+      ? await otp.create({ purpose: 'password_reset', subject: account.id, phone: account.phone! })
+      : await otp.createDecoy('password_reset');
+    await audit.record({ type: 'password.reset_requested', accountId: account?.id ?? null, ...requestFacts(ctx), details: { matched: Boolean(account) } });
+    const failure = await sendCode(ctx, challenge);
+    if (failure) return renderForgot(ctx, 429, identifier, failure.error);
+    ctx.status = 303;
+    ctx.redirect(`${base}/forgot/verify/${challenge.id}`);
+  });
+
+  router.get('/forgot/verify/:id', async (ctx) => {
+    const challenge = await resetChallenge(ctx);
+    if (!challenge) return showError(ctx, config, 404, 'otp.expired');
+    renderOtp(ctx, challenge, 200, { notice: ctx.query.notice === 'otp.resent' ? 'otp.resent' : undefined });
+  });
+
+  router.post('/forgot/verify/:id/resend', async (ctx) => {
+    const challenge = await resetChallenge(ctx);
+    const form = await readForm(ctx);
+    if (!challenge) return showError(ctx, config, 404, 'otp.expired');
+    if (!csrf.verify(ctx, `forgot-otp:${challenge.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const failure = await sendCode(ctx, challenge);
+    if (failure) return renderOtp(ctx, challenge, 429, { error: failure.error, errorParams: failure.params });
+    ctx.status = 303;
+    ctx.redirect(`${flowBase(ctx)}/forgot/verify/${challenge.id}?notice=otp.resent`);
+  });
+
+  router.post('/forgot/verify/:id', async (ctx) => {
+    const challenge = await resetChallenge(ctx);
+    const form = await readForm(ctx);
+    if (!challenge) return showError(ctx, config, 404, 'otp.expired');
+    if (!csrf.verify(ctx, `forgot-otp:${challenge.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const code = (form.code ?? '').trim();
+    if (!code) return renderOtp(ctx, challenge, 400, { error: 'otp.required' });
+    try {
+      await otp.verify(challenge, code);
+    } catch (error) {
+      if (!(error instanceof OtpError)) throw error;
+      await audit.record({ type: 'otp.failed', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', reason: error.code } });
+      return renderOtp(ctx, challenge, error.code === 'otp.invalid' ? 400 : 410, { error: error.code, errorParams: error.params });
+    }
+    renderNewPassword(ctx, challenge, 200, []);
+  });
+
+  router.post('/forgot/password/:id', async (ctx) => {
+    const challenge = await resetChallenge(ctx);
+    const form = await readForm(ctx);
+    if (!challenge) return showError(ctx, config, 404, 'otp.expired');
+    if (!csrf.verify(ctx, `forgot-password:${challenge.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const verifiedRecently = challenge.consumedAt && clock.now().getTime() - challenge.consumedAt.getTime() < NEW_PASSWORD_WINDOW_MS;
+    if (!challenge.subject || !verifiedRecently || challenge.completedAt) return showError(ctx, config, 410, 'otp.expired');
+
+    const password = form.password ?? '';
+    const broken: string[] = checkPassword(password);
+    if (password !== (form.passwordConfirmation ?? '')) broken.push('password.mismatch');
+    if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
+
+    const passwordHash = await hashPassword(password, config.argon2);
+    // One use: a second submission of this page (or a replay) changes nothing.
+    if (!(await otp.complete(challenge.id))) return showError(ctx, config, 410, 'otp.expired');
+    await accounts.setPassword(challenge.subject, passwordHash, clock.now());
+    const revoked = await revokeAccountSessions(knex, challenge.subject);
+    await audit.record({ type: 'password.reset', accountId: challenge.subject, ...requestFacts(ctx), details: { revoked } });
+
+    const shell = shellFor(ctx, 'notice.title');
+    const base = flowBase(ctx);
+    ctx.type = 'html';
+    ctx.body = noticePage(shell, {
+      title: t(shell.locale, 'reset.title'),
+      message: t(shell.locale, 'reset.done'),
+      link: base ? { href: base, label: t(shell.locale, 'login.submit') } : undefined,
+    });
+  });
+}

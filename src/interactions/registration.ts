@@ -1,0 +1,204 @@
+// Registration (SPEC R1–R4): choose account type → form → SMS OTP → active account. Inside
+// an OpenID Connect interaction the person then continues the original request signed in;
+// at /register, on its own, they are told the account is ready.
+import { randomUUID } from 'node:crypto';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import { DuplicateAccountError, maskPhone, type AccountStore } from '../accounts/index.ts';
+import type { PendingRegistrations } from '../accounts/pending-registrations.ts';
+import { validateRegistration } from '../accounts/registration/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { Csrf } from '../http/csrf.ts';
+import { readForm } from '../http/form.ts';
+import { localeOf, pageShell } from '../http/page-shell.ts';
+import { t } from '../i18n/index.ts';
+import { ACR } from '../oidc/configuration.ts';
+import { OtpError, type SmsOtp } from '../otp/index.ts';
+import { hashPassword } from '../passwords/index.ts';
+import { SmsDeliveryError } from '../sms/index.ts';
+import { otpPage } from '../../views/otp.ts';
+import { registerChoicePage, registerFormPage } from '../../views/register.ts';
+import { noticePage } from '../../views/password-reset.ts';
+import { finish, flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+
+export interface RegistrationDeps {
+  config: Config;
+  provider: Provider;
+  accounts: AccountStore;
+  pending: PendingRegistrations;
+  otp: SmsOtp;
+  audit: AuditLog;
+  csrf: Csrf;
+}
+
+type AccountType = 'citizen' | 'organization';
+const isAccountType = (value: unknown): value is AccountType => value === 'citizen' || value === 'organization';
+
+// Notices and errors that may travel in a redirect's query string: only these keys.
+const NOTICES = new Set(['otp.sent', 'otp.resent']);
+const ERRORS = new Set(['register.sms_failed', 'otp.rate_limited']);
+
+/** Adds the registration pages to `router` (the interaction router, or a standalone one). */
+export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): void {
+  const { config, provider, accounts, pending, otp, audit, csrf } = deps;
+
+  async function clientName(ctx: Context): Promise<string | undefined> {
+    const interaction = ctx.state.interaction as Interaction | undefined;
+    if (!interaction) return undefined;
+    const client = await provider.Client.find(String(interaction.params.client_id));
+    return client?.clientName;
+  }
+
+  function shellFor(ctx: Context, title: string) {
+    const interaction = ctx.state.interaction as Interaction | undefined;
+    return pageShell(ctx, config, title, localeOf(ctx, interaction?.params.ui_locales));
+  }
+
+  async function renderForm(ctx: Context, type: AccountType, status: number, values: Record<string, string>, errors: Record<string, { code: string; params?: Record<string, string | number> }>, formError?: string) {
+    const base = flowBase(ctx);
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = registerFormPage(shellFor(ctx, 'register.title'), {
+      type,
+      csrfToken: csrf.issue(ctx, `register:${base}:${type}`),
+      action: `${base}/register/${type}`,
+      values,
+      errors,
+      clientName: await clientName(ctx),
+      formError,
+    });
+  }
+
+  async function renderOtp(ctx: Context, pendingId: string, phone: string, status: number, message: { error?: string; errorParams?: Record<string, string | number>; notice?: string }) {
+    const base = flowBase(ctx);
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = otpPage(shellFor(ctx, 'otp.title'), {
+      csrfToken: csrf.issue(ctx, `register-otp:${pendingId}`),
+      action: `${base}/register/verify/${pendingId}`,
+      resendAction: `${base}/register/verify/${pendingId}/resend`,
+      maskedPhone: maskPhone(phone),
+      ...message,
+    });
+  }
+
+  /** Sends a code; a failure leaves the registration waiting for a resend. */
+  async function sendCode(ctx: Context, pendingId: string, challengeId: string): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+    const challenge = await otp.find(challengeId);
+    if (!challenge) return { error: 'otp.expired' };
+    try {
+      await otp.send(challenge, ctx.ip);
+      await audit.record({ type: 'otp.sent', ...requestFacts(ctx), details: { purpose: 'registration', registration: pendingId } });
+      return undefined;
+    } catch (error) {
+      if (error instanceof OtpError) return { error: error.code, params: error.params };
+      if (error instanceof SmsDeliveryError) return { error: 'register.sms_failed' };
+      throw error;
+    }
+  }
+
+  router.get('/register', async (ctx) => {
+    const base = flowBase(ctx);
+    ctx.type = 'html';
+    ctx.body = registerChoicePage(shellFor(ctx, 'register.title'), {
+      csrfToken: csrf.issue(ctx, `register-choice:${base}`),
+      action: `${base}/register`,
+      clientName: await clientName(ctx),
+    });
+  });
+
+  router.post('/register', async (ctx) => {
+    const base = flowBase(ctx);
+    const form = await readForm(ctx);
+    if (!csrf.verify(ctx, `register-choice:${base}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    if (!isAccountType(form.type)) return showError(ctx, config, 400, 'request.invalid');
+    ctx.status = 303;
+    ctx.redirect(`${base}/register/${form.type}`);
+  });
+
+  router.get('/register/:type', async (ctx) => {
+    if (!isAccountType(ctx.params.type)) return showError(ctx, config, 404, 'not_found');
+    await renderForm(ctx, ctx.params.type, 200, {}, {});
+  });
+
+  router.post('/register/:type', async (ctx) => {
+    const type = ctx.params.type;
+    if (!isAccountType(type)) return showError(ctx, config, 404, 'not_found');
+    const base = flowBase(ctx);
+    const form = await readForm(ctx);
+    if (!csrf.verify(ctx, `register:${base}:${type}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const result = validateRegistration(type, form);
+    if (!result.ok) return renderForm(ctx, type, 400, result.kept, result.errors);
+
+    const { password: _password, passwordConfirmation: _confirmation, ...kept } = form;
+    const conflict = await accounts.findConflict(result.account);
+    if (conflict) return renderForm(ctx, type, 409, kept, {}, `register.duplicate_${conflict}`);
+
+    const pendingId = randomUUID();
+    const challenge = await otp.create({ purpose: 'registration', subject: pendingId, phone: result.account.phone! });
+    await pending.create({ ...result.account, passwordHash: await hashPassword(result.password, config.argon2) }, challenge.id, pendingId);
+    await audit.record({ type: 'registration.started', ...requestFacts(ctx), details: { registration: pendingId, accountType: type } });
+    const failure = await sendCode(ctx, pendingId, challenge.id);
+    ctx.status = 303;
+    ctx.redirect(`${base}/register/verify/${pendingId}?${failure ? `error=${failure.error}` : 'notice=otp.sent'}`);
+  });
+
+  router.get('/register/verify/:id', async (ctx) => {
+    const registration = await pending.find(ctx.params.id);
+    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    const error = typeof ctx.query.error === 'string' && ERRORS.has(ctx.query.error) ? ctx.query.error : undefined;
+    const notice = typeof ctx.query.notice === 'string' && NOTICES.has(ctx.query.notice) ? ctx.query.notice : undefined;
+    await renderOtp(ctx, registration.id, registration.account.phone!, 200, { error, notice });
+  });
+
+  router.post('/register/verify/:id/resend', async (ctx) => {
+    const registration = await pending.find(ctx.params.id);
+    const form = await readForm(ctx);
+    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const failure = await sendCode(ctx, registration.id, registration.challengeId);
+    if (failure) return renderOtp(ctx, registration.id, registration.account.phone!, 429, { error: failure.error, errorParams: failure.params });
+    ctx.status = 303;
+    ctx.redirect(`${flowBase(ctx)}/register/verify/${registration.id}?notice=otp.resent`);
+  });
+
+  router.post('/register/verify/:id', async (ctx) => {
+    const registration = await pending.find(ctx.params.id);
+    const form = await readForm(ctx);
+    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
+    const code = (form.code ?? '').trim();
+    if (!code) return renderOtp(ctx, registration.id, registration.account.phone!, 400, { error: 'otp.required' });
+    try {
+      await otp.verify({ id: registration.challengeId, purpose: 'registration', subject: registration.id }, code);
+    } catch (error) {
+      if (!(error instanceof OtpError)) throw error;
+      await audit.record({ type: 'otp.failed', ...requestFacts(ctx), details: { purpose: 'registration', registration: registration.id, reason: error.code } });
+      const status = error.code === 'otp.invalid' ? 400 : 410;
+      return renderOtp(ctx, registration.id, registration.account.phone!, status, { error: error.code, errorParams: error.params });
+    }
+
+    let accountId: string;
+    try {
+      const account = await accounts.create({ ...registration.account, status: 'active', phoneVerified: true });
+      accountId = account.id;
+    } catch (error) {
+      if (!(error instanceof DuplicateAccountError)) throw error;
+      await pending.remove(registration.id);
+      return showError(ctx, config, 409, `register.duplicate_${error.field}`);
+    }
+    await pending.remove(registration.id);
+    await audit.record({ type: 'account.activated', accountId, ...requestFacts(ctx), details: { accountType: registration.account.type } });
+
+    if (ctx.state.interaction) {
+      // The person goes on to the app that sent them, already signed in: they have just
+      // chosen the password and proven the phone.
+      return finish(ctx, provider, { login: { accountId, acr: ACR.password, amr: ['pwd', 'sms'], remember: true } });
+    }
+    const shell = shellFor(ctx, 'notice.title');
+    ctx.type = 'html';
+    ctx.body = noticePage(shell, { title: t(shell.locale, 'register.done'), message: t(shell.locale, 'register.done') });
+  });
+}

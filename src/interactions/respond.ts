@@ -1,0 +1,33 @@
+// What every interaction page does the same way: audit facts of the request, an error
+// page, and handing the result back to oidc-provider.
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import { pageShell } from '../http/page-shell.ts';
+import { t } from '../i18n/index.ts';
+import { errorPage } from '../../views/error.ts';
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+export function requestFacts(ctx: Context) {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null };
+}
+
+export function showError(ctx: Context, config: Config, status: number, code: string): void {
+  const shell = pageShell(ctx, config, 'error.title');
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, code) });
+}
+
+export async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2]): Promise<void> {
+  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  ctx.redirect(location);
+  ctx.status = 303;
+}
+
+/** Where a flow that can run inside an interaction or on its own keeps its pages. */
+export function flowBase(ctx: Context): string {
+  const interaction = ctx.state.interaction as Interaction | undefined;
+  return interaction ? `/interaction/${interaction.uid}` : '';
+}

@@ -1,0 +1,1 @@
+export { SmsOtp, OtpError, otpMessage, sweepOtpRecords, type Challenge, type OtpErrorCode, type OtpPurpose, type OtpSettings } from './sms-otp.ts';

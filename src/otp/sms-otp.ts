@@ -1,0 +1,237 @@
+// SMS one-time codes: 6 digits, short-lived, single use, a bounded number of tries, sent at
+// a bounded rate per phone and per IP address. Stored only as a keyed hash and compared in
+// constant time; never logged. Every rule holds across nodes: state and counters are in
+// PostgreSQL, and the two steps that must not race (counting sends, consuming a code)
+// are single statements or run under a lock.
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Knex } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+import type { Sealer } from '../secrets/index.ts';
+import type { SmsSender } from '../sms/index.ts';
+
+export interface OtpSettings {
+  ttlSeconds: number;
+  maxAttempts: number;
+  resendAfterSeconds: number;
+  maxPerPhonePerHour: number;
+  maxPerIpPerHour: number;
+}
+
+export type OtpPurpose = 'registration' | 'password_reset';
+
+export type OtpErrorCode = 'otp.invalid' | 'otp.expired' | 'otp.too_many_attempts' | 'otp.resend_too_soon' | 'otp.rate_limited';
+
+export class OtpError extends Error {
+  readonly code: OtpErrorCode;
+  readonly params: Record<string, number>;
+  constructor(code: OtpErrorCode, params: Record<string, number> = {}) {
+    super(code);
+    this.name = 'OtpError';
+    this.code = code;
+    this.params = params;
+  }
+}
+
+const PHONE_PURPOSE = 'otp.phone';
+const HOUR_MS = 3600_000;
+
+interface ChallengeRow {
+  id: string;
+  purpose: OtpPurpose;
+  subject: string | null;
+  phone_enc: string | null;
+  code_hash: string | null;
+  attempts: number;
+  max_attempts: number;
+  expires_at: Date;
+  last_sent_at: Date | null;
+  consumed_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface Challenge {
+  id: string;
+  purpose: OtpPurpose;
+  subject: string | null;
+  /** E.164; null for a decoy challenge (see `startDecoy`). */
+  phone: string | null;
+  expiresAt: Date;
+  lastSentAt: Date | null;
+  consumedAt: Date | null;
+  completedAt: Date | null;
+}
+
+/** What the SMS says; kept without diacritics so it fits one GSM-7 message on any phone. */
+export function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number): string {
+  const what = purpose === 'registration' ? 'dang ky tai khoan' : 'dat lai mat khau';
+  return `Ma xac thuc ${what} cua ban la ${code}, hieu luc ${ttlMinutes} phut. Khong cung cap ma nay cho bat ky ai.`;
+}
+
+export class SmsOtp {
+  readonly #knex: Knex;
+  readonly #sealer: Sealer;
+  readonly #sms: SmsSender;
+  readonly #clock: Clock;
+  readonly #settings: OtpSettings;
+  readonly #hashKey: Buffer;
+
+  constructor(deps: { knex: Knex; sealer: Sealer; sms: SmsSender; clock: Clock; settings: OtpSettings; hashKey: Buffer }) {
+    this.#knex = deps.knex;
+    this.#sealer = deps.sealer;
+    this.#sms = deps.sms;
+    this.#clock = deps.clock;
+    this.#settings = deps.settings;
+    this.#hashKey = deps.hashKey;
+  }
+
+  get settings(): OtpSettings {
+    return this.#settings;
+  }
+
+  #hash(challengeId: string, code: string): string {
+    return createHmac('sha256', this.#hashKey).update(`${challengeId}:${code}`).digest('base64url');
+  }
+
+  #toChallenge(row: ChallengeRow): Challenge {
+    return {
+      id: row.id,
+      purpose: row.purpose,
+      subject: row.subject,
+      phone: row.phone_enc ? this.#sealer.open(row.phone_enc, PHONE_PURPOSE) : null,
+      expiresAt: new Date(row.expires_at),
+      lastSentAt: row.last_sent_at ? new Date(row.last_sent_at) : null,
+      consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
+      completedAt: row.completed_at ? new Date(row.completed_at) : null,
+    };
+  }
+
+  async find(id: string): Promise<Challenge | undefined> {
+    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    const row = await this.#knex('otp_challenges').where({ id }).first();
+    return row ? this.#toChallenge(row) : undefined;
+  }
+
+  /** A challenge for `subject`, bound to `phone` (E.164); its codes are sent by `send`. */
+  async create(input: { purpose: OtpPurpose; subject: string; phone: string }): Promise<Challenge> {
+    const now = this.#clock.now();
+    const id = randomUUID();
+    await this.#knex('otp_challenges').insert({
+      id,
+      purpose: input.purpose,
+      subject: input.subject,
+      phone_enc: this.#sealer.seal(input.phone, PHONE_PURPOSE),
+      max_attempts: this.#settings.maxAttempts,
+      created_at: now,
+      expires_at: now,
+    });
+    return (await this.find(id))!;
+  }
+
+  /**
+   * A challenge that can never be answered, for a password reset whose identifier matches
+   * no account: the person sees the same next page either way (no account enumeration).
+   */
+  async createDecoy(purpose: OtpPurpose): Promise<Challenge> {
+    const now = this.#clock.now();
+    const id = randomUUID();
+    await this.#knex('otp_challenges').insert({ id, purpose, max_attempts: this.#settings.maxAttempts, created_at: now, expires_at: now });
+    return (await this.find(id))!;
+  }
+
+  /**
+   * Sends a new code for the challenge (the first one, or a resend once the delay has
+   * passed). A new code replaces the old one and resets the tries.
+   */
+  async send(challenge: Challenge, ip: string): Promise<void> {
+    const now = this.#clock.now();
+    if (challenge.consumedAt) throw new OtpError('otp.expired');
+    if (challenge.lastSentAt) {
+      const wait = Math.ceil((challenge.lastSentAt.getTime() + this.#settings.resendAfterSeconds * 1000 - now.getTime()) / 1000);
+      if (wait > 0) throw new OtpError('otp.resend_too_soon', { seconds: wait });
+    }
+    if (!challenge.phone) {
+      // A decoy: looks sent, sends nothing, and keeps no code that could match.
+      await this.#knex('otp_challenges').where({ id: challenge.id }).update({ last_sent_at: now, expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000) });
+      return;
+    }
+    await this.#deliver(challenge.id, challenge.purpose, challenge.phone, ip);
+  }
+
+  async #deliver(challengeId: string, purpose: OtpPurpose, phone: string, ip: string): Promise<void> {
+    const now = this.#clock.now();
+    const phoneHmac = this.#sealer.lookup(phone, PHONE_PURPOSE);
+    const hourAgo = new Date(now.getTime() - HOUR_MS);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const sendId = await this.#knex.transaction(async (trx) => {
+      // Serializes sends to one phone across nodes, so two requests cannot both pass the limit.
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [phoneHmac]);
+      const [{ n: byPhone }] = await trx('sms_sends').where({ phone_hmac: phoneHmac }).where('sent_at', '>', hourAgo).count({ n: '*' });
+      const [{ n: byIp }] = await trx('sms_sends').where({ ip }).where('sent_at', '>', hourAgo).count({ n: '*' });
+      if (Number(byPhone) >= this.#settings.maxPerPhonePerHour || Number(byIp) >= this.#settings.maxPerIpPerHour) {
+        throw new OtpError('otp.rate_limited');
+      }
+      const [row] = await trx('sms_sends').insert({ phone_hmac: phoneHmac, ip, sent_at: now }).returning('id');
+      await trx('otp_challenges').where({ id: challengeId }).update({
+        code_hash: this.#hash(challengeId, code),
+        attempts: 0,
+        expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000),
+        last_sent_at: now,
+      });
+      return (row as { id: number }).id;
+    });
+    try {
+      await this.#sms.send({ to: phone, body: otpMessage(purpose, code, Math.round(this.#settings.ttlSeconds / 60)) });
+    } catch (error) {
+      // Not delivered: it does not count against the limits and may be retried at once.
+      await this.#knex('sms_sends').where({ id: sendId }).delete();
+      await this.#knex('otp_challenges').where({ id: challengeId }).update({ code_hash: null, last_sent_at: null });
+      throw error;
+    }
+  }
+
+  /**
+   * Checks a typed code. Each try is counted before the comparison (one atomic UPDATE), and
+   * a right code is consumed by a second atomic UPDATE, so a code works once on any node.
+   */
+  async verify(challenge: Pick<Challenge, 'id' | 'purpose' | 'subject'>, code: string): Promise<void> {
+    const now = this.#clock.now();
+    const [row] = (await this.#knex('otp_challenges')
+      .where({ id: challenge.id, purpose: challenge.purpose })
+      .whereNull('consumed_at')
+      .increment('attempts', 1)
+      .returning(['code_hash', 'attempts', 'max_attempts', 'expires_at', 'subject'])) as ChallengeRow[];
+    if (!row || row.subject !== challenge.subject) throw new OtpError('otp.expired');
+    if (new Date(row.expires_at) <= now) throw new OtpError('otp.expired');
+    if (row.attempts > row.max_attempts) throw new OtpError('otp.too_many_attempts');
+    // A challenge without a code (a decoy, or an SMS that failed) answers exactly like a
+    // wrong code, so the replies never tell an account from no account.
+    const actual = Buffer.from(this.#hash(challenge.id, /^\d{6}$/.test(code) ? code : '-'));
+    const expected = row.code_hash ? Buffer.from(row.code_hash) : Buffer.alloc(actual.length);
+    if (!row.code_hash || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+      const remaining = row.max_attempts - row.attempts;
+      if (remaining <= 0) throw new OtpError('otp.too_many_attempts');
+      throw new OtpError('otp.invalid', { remaining });
+    }
+    const consumed = await this.#knex('otp_challenges').where({ id: challenge.id }).whereNull('consumed_at').update({ consumed_at: now }).returning('id');
+    if (consumed.length === 0) throw new OtpError('otp.expired');
+  }
+
+  /** Marks the step that followed a verified code as done, once (e.g. the new password set). */
+  async complete(challengeId: string): Promise<boolean> {
+    const done = await this.#knex('otp_challenges')
+      .where({ id: challengeId })
+      .whereNotNull('consumed_at')
+      .whereNull('completed_at')
+      .update({ completed_at: this.#clock.now() })
+      .returning('id');
+    return done.length === 1;
+  }
+}
+
+/** Removes challenges and send records older than any limit or lifetime that reads them. */
+export async function sweepOtpRecords(knex: Knex, clock: Clock): Promise<number> {
+  const dayAgo = new Date(clock.now().getTime() - 24 * HOUR_MS);
+  const challenges = await knex('otp_challenges').where('expires_at', '<', dayAgo).delete().returning('id');
+  const sends = await knex('sms_sends').where('sent_at', '<', dayAgo).delete().returning('id');
+  return challenges.length + sends.length;
+}
