@@ -120,6 +120,13 @@ function parseColor(env: Env): string {
   return raw;
 }
 
+function parseSms(env: Env, dataDir: string, production: boolean): SmsConfig {
+  const sms = parseSmsConfig(env, dataDir);
+  // A console outbox in production would leave every citizen waiting for a code that never comes.
+  if (production && sms.provider === 'console') throw new ConfigError('SMS_PROVIDER', 'must be twilio or http in production');
+  return sms;
+}
+
 function parseHostList(env: Env, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
@@ -165,7 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerPhonePerHour: integer(env, 'OTP_MAX_PER_PHONE_PER_HOUR', 5, 1, 1000),
       maxPerIpPerHour: integer(env, 'OTP_MAX_PER_IP_PER_HOUR', 20, 1, 100000),
     },
-    sms: parseSmsConfig(env, dataDir),
+    sms: parseSms(env, dataDir, production),
     province: {
       name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),
       color: parseColor(env),

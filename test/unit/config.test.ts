@@ -2,6 +2,7 @@ import test from 'ava';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
 const key = 'a'.repeat(64);
+const gateway = { SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.vn/send' };
 
 test('defaults run a development server on port 3000 with the embedded database', (t) => {
   const config = loadConfig({});
@@ -22,8 +23,9 @@ const refusals: Array<[string, Record<string, string>, RegExp]> = [
   ['an unknown NODE_ENV', { NODE_ENV: 'staging' }, /^NODE_ENV: /],
   ['argon2 memory below the floor', { ARGON2_MEMORY_KIB: '1024' }, /^ARGON2_MEMORY_KIB: /],
   ['a province colour that is not a colour', { PROVINCE_COLOR: 'red; x' }, /^PROVINCE_COLOR: /],
-  ['production over plain http', { NODE_ENV: 'production', SECRET_KEY: key, ISSUER: 'http://sso.example.vn' }, /^ISSUER: .*https/],
-  ['production without a secret key', { NODE_ENV: 'production', ISSUER: 'https://sso.example.vn' }, /^SECRET_KEY: .*required/],
+  ['production over plain http', { NODE_ENV: 'production', SECRET_KEY: key, ISSUER: 'http://sso.example.vn', ...gateway }, /^ISSUER: .*https/],
+  ['production without a secret key', { NODE_ENV: 'production', ISSUER: 'https://sso.example.vn', ...gateway }, /^SECRET_KEY: .*required/],
+  ['production with SMS written to a file', { NODE_ENV: 'production', ISSUER: 'https://sso.example.vn', SECRET_KEY: key }, /^SMS_PROVIDER: /],
 ];
 
 for (const [what, env, message] of refusals) {
@@ -35,11 +37,11 @@ for (const [what, env, message] of refusals) {
 }
 
 test('production accepts https and a configured secret key', (t) => {
-  const config = loadConfig({ NODE_ENV: 'production', ISSUER: 'https://sso.hue.gov.vn/', SECRET_KEY: key });
+  const config = loadConfig({ NODE_ENV: 'production', ISSUER: 'https://sso.hue.gov.vn/', SECRET_KEY: key, ...gateway });
   t.is(config.issuer, 'https://sso.hue.gov.vn');
   t.is(config.secretKey!.length, 32);
 });
 
 test('production on localhost over http is allowed for a local trial', (t) => {
-  t.notThrows(() => loadConfig({ NODE_ENV: 'production', ISSUER: 'http://localhost:3000', SECRET_KEY: key }));
+  t.notThrows(() => loadConfig({ NODE_ENV: 'production', ISSUER: 'http://localhost:3000', SECRET_KEY: key, ...gateway }));
 });
