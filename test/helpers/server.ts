@@ -1,10 +1,10 @@
 // Starts a real xacthuc for a test file: its own database (a fresh PostgreSQL database
 // when DATABASE_URL is set, otherwise a fresh embedded PGlite directory) and its own port.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -63,8 +63,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = options.shared ? undefined : await createTestDatabase();
   const port = await freePort();
+  const outbox = options.shared ? undefined : join(await mkdtemp(join(tmpdir(), 'xacthuc-sms-')), 'sms-outbox.jsonl');
   const env: Record<string, string> = {
-    ...(options.shared ? options.shared.env : { ...database!.env, SECRET_KEY: randomBytes(32).toString('hex') }),
+    ...(options.shared ? options.shared.env : { ...database!.env, SECRET_KEY: randomBytes(32).toString('hex'), SMS_OUTBOX: outbox! }),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ARGON2_MEMORY_KIB: '8192',
@@ -82,6 +83,26 @@ export async function startTestServer(
     async stop() {
       await running.close();
       await database?.drop();
+      if (outbox) await rm(dirname(outbox), { recursive: true, force: true });
     },
   };
+}
+
+export interface OutboxMessage {
+  to: string;
+  body: string;
+  at: string;
+}
+
+/** The SMS the server has "sent" (the console sender's outbox), oldest first. */
+export async function readOutbox(server: TestServer): Promise<OutboxMessage[]> {
+  const text = await readFile(server.env.SMS_OUTBOX, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxMessage);
+}
+
+/** The code in the latest SMS to `phone` (E.164). */
+export async function latestCode(server: TestServer, phone: string): Promise<string> {
+  const message = (await readOutbox(server)).filter((entry) => entry.to === phone).at(-1);
+  if (!message) throw new Error(`no SMS to ${phone}`);
+  return /\b(\d{6})\b/.exec(message.body)![1];
 }
