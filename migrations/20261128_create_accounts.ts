@@ -21,7 +21,8 @@ export async function up(knex: Knex): Promise<void> {
     table.text('full_name').notNullable();
     table.date('birthdate');
     table.text('gender');
-    table.jsonb('profile').notNullable().defaultTo('{}');
+    // Address, representative and other registration details: personal data, sealed whole.
+    table.text('profile_enc');
     table.text('password_hash');
     table.timestamp('password_changed_at', { useTz: true });
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());

@@ -12,7 +12,10 @@ import { createAdapterClass } from './oidc/adapter.ts';
 import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
-import { interactionRoutes } from './interactions/index.ts';
+import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
+import type { Clock } from './clock.ts';
+import type { SmsOtp } from './otp/index.ts';
+import type { PendingRegistrations } from './accounts/pending-registrations.ts';
 import { Csrf } from './http/csrf.ts';
 import { healthRoutes } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
@@ -30,6 +33,9 @@ export interface AppDeps {
   clients: ClientStore;
   signIn: PasswordSignIn;
   audit: AuditLog;
+  clock: Clock;
+  otp: SmsOtp;
+  pending: PendingRegistrations;
 }
 
 export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
@@ -55,9 +61,11 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());
-  const interactions = interactionRoutes({ config, provider, signIn: deps.signIn, audit, csrf });
-  provider.use(interactions.routes());
-  provider.use(interactions.allowedMethods());
+  const routeDeps = { ...deps, provider, csrf };
+  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps)]) {
+    provider.use(router.routes());
+    provider.use(router.allowedMethods());
+  }
 
   // RFC 7009 answers 200 for any token; only a token that existed is a revocation.
   provider.use(async (ctx, next) => {

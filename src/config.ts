@@ -2,6 +2,8 @@
 // a bad value stops the process with a one-line message naming the variable.
 import type { OtpSettings } from './otp/index.ts';
 import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
+import { parsePasswordPolicy } from './passwords/config.ts';
+import type { PasswordPolicy } from './passwords/policy.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -24,6 +26,7 @@ export interface Config {
   /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
   trustProxy: boolean;
   argon2: Argon2Parameters;
+  passwordPolicy: PasswordPolicy;
   /**
    * Host names the provider may call although they resolve to private or loopback
    * addresses (relying parties on the province's internal network): oidc-provider refuses
@@ -163,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeCost: integer(env, 'ARGON2_TIME_COST', 2, 1, 20),
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
+    passwordPolicy: parsePasswordPolicy(env),
     outboundPrivateHosts: parseHostList(env, 'OUTBOUND_PRIVATE_HOSTS'),
     // SMS OTP limits (issue "registration verified by SMS OTP"): all configurable.
     otp: {

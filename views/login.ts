@@ -10,6 +10,8 @@ export interface LoginProps {
   identifier?: string;
   /** An i18n key, for instance `signin.failed`. */
   error?: string;
+  forgotPasswordHref: string;
+  registerHref: string;
 }
 
 type LoginField = 'identifier' | 'password';
@@ -57,6 +59,8 @@ ${props.error === undefined ? '' : errorSummary(t(locale, props.error), invalidF
 </div>
 <button type="submit" class="button button--primary">${t(locale, 'login.submit')}</button>
 </form>
+<p class="links"><a href="${props.forgotPasswordHref}">${t(locale, 'login.forgot_password')}</a></p>
+<p class="links"><a href="${props.registerHref}">${t(locale, 'login.register')}</a></p>
 </section>`,
   );
 }

@@ -1,7 +1,7 @@
 // Accounts created by an operator (civil servants, test accounts): the same identifier and
 // password rules as self-registration, and active at once.
 import type { Services } from '../server.ts';
-import { checkPassword, hashPassword } from '../passwords/index.ts';
+import { checkPassword, hashPassword, type PersonalData } from '../passwords/index.ts';
 import { identifierMessages, normalizePersonName, parseMobilePhone, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
 import type { IdentifierResult } from './identifiers/index.ts';
 import type { Account } from './store.ts';
@@ -28,8 +28,8 @@ interface CommonInput {
   email?: string;
 }
 
-async function commonFields(services: Services, input: CommonInput) {
-  const broken = checkPassword(input.password);
+async function commonFields(services: Services, input: CommonInput, personal: PersonalData) {
+  const broken = checkPassword(input.password, services.config.passwordPolicy, { ...personal, phone: input.phone, username: input.username });
   if (broken.length) throw new AccountInputError('password', `does not meet the password policy: ${broken.join(', ')}`);
   let username: string | undefined;
   if (input.username !== undefined) {
@@ -57,24 +57,26 @@ export async function createCitizenAccount(
     throw new AccountInputError('birthdate', 'must be a date written YYYY-MM-DD');
   }
   const personal = accept('national-id', parsePersonalIdNumber(input.nationalId, { birthdate: input.birthdate, gender: input.gender }));
+  const fullName = accept('full-name', normalizePersonName(input.fullName));
   return services.accounts.create({
     type: 'citizen',
     nationalIdKind: 'cccd',
     nationalId: personal.number,
-    fullName: accept('full-name', normalizePersonName(input.fullName)),
+    fullName,
     birthdate: input.birthdate,
     gender: input.gender,
-    ...(await commonFields(services, input)),
+    ...(await commonFields(services, input, { nationalId: personal.number, fullName })),
   });
 }
 
 export async function createOrganizationAccount(services: Services, input: CommonInput & { taxCode: string; orgName: string }): Promise<Account> {
   const orgName = input.orgName.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (!orgName || orgName.length > 200 || /\p{Cc}/u.test(orgName)) throw new AccountInputError('org-name', 'must be 1–200 printable characters');
+  const taxCode = accept('tax-code', parseTaxCode(input.taxCode)).code;
   return services.accounts.create({
     type: 'organization',
-    taxCode: accept('tax-code', parseTaxCode(input.taxCode)).code,
+    taxCode,
     fullName: orgName,
-    ...(await commonFields(services, input)),
+    ...(await commonFields(services, input, { taxCode, fullName: orgName })),
   });
 }

@@ -48,6 +48,7 @@ export const PURPOSE = {
   nationalId: 'accounts.national_id',
   taxCode: 'accounts.tax_code',
   phone: 'accounts.phone',
+  profile: 'accounts.profile',
 } as const;
 
 /** Candidate lookups for one typed-in sign-in identifier (one may match several columns). */
@@ -69,7 +70,7 @@ export class DuplicateAccountError extends Error {
 
 const COLUMNS = [
   'id', 'type', 'status', 'username', 'national_id_kind', 'national_id_enc', 'tax_code_enc', 'phone_enc', 'phone_verified',
-  'email', 'full_name', 'birthdate', 'gender', 'profile', 'password_hash', 'password_changed_at', 'updated_at',
+  'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'updated_at',
 ];
 
 function isoDate(value: unknown): string | null {
@@ -106,7 +107,7 @@ export class AccountStore {
       fullName: row.full_name,
       birthdate: isoDate(row.birthdate),
       gender: row.gender,
-      profile: row.profile ?? {},
+      profile: row.profile_enc ? JSON.parse(this.#sealer.open(row.profile_enc, PURPOSE.profile)) : {},
       passwordHash: row.password_hash,
       passwordChangedAt: row.password_changed_at ? new Date(row.password_changed_at) : null,
       updatedAt: new Date(row.updated_at),
@@ -133,7 +134,7 @@ export class AccountStore {
       full_name: input.fullName,
       birthdate: input.birthdate ?? null,
       gender: input.gender ?? null,
-      profile: JSON.stringify(input.profile ?? {}),
+      profile_enc: input.profile && Object.keys(input.profile).length ? this.#sealer.seal(JSON.stringify(input.profile), PURPOSE.profile) : null,
       password_hash: input.passwordHash ?? null,
       password_changed_at: input.passwordHash ? this.#knex.fn.now() : null,
     };

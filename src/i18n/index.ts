@@ -1,18 +1,24 @@
+import { identifierMessages, type IdentifierErrorCode } from '../accounts/identifiers/index.ts';
 import { en } from './en.ts';
 import { vi } from './vi.ts';
 
 export type Locale = 'vi' | 'en';
-export type MessageKey = keyof typeof vi;
+export type MessageKey = keyof typeof vi | IdentifierErrorCode;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { vi, en };
+// The identifier error codes are worded beside their parsers (accounts/identifiers/messages.ts)
+// and joined here, so every code raised anywhere reaches a page through this one t().
+const catalogues: Record<Locale, Readonly<Record<string, string>>> = {
+  vi: { ...identifierMessages.vi, ...vi },
+  en: { ...identifierMessages.en, ...en },
+};
 
 function isLocale(value: string | undefined): value is Locale {
   return value === 'vi' || value === 'en';
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  return Object.hasOwn(vi, key);
+  return Object.hasOwn(catalogues.vi, key);
 }
 
 /** An unknown key comes back as itself, so a missing message shows its code instead of nothing. */

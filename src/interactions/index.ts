@@ -1,1 +1,1 @@
-export { interactionRoutes, type InteractionDeps } from './routes.ts';
+export { interactionRoutes, standaloneRoutes, type InteractionDeps } from './routes.ts';

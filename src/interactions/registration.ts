@@ -8,7 +8,8 @@ import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { DuplicateAccountError, maskPhone, type AccountStore } from '../accounts/index.ts';
 import type { PendingRegistrations } from '../accounts/pending-registrations.ts';
-import { validateRegistration } from '../accounts/registration/index.ts';
+import { registrationFields, validateRegistration } from '../accounts/registration/index.ts';
+import type { Clock } from '../clock.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
@@ -25,6 +26,7 @@ import { finish, flowBase, requestFacts, showError, type Interaction } from './r
 
 export interface RegistrationDeps {
   config: Config;
+  clock: Clock;
   provider: Provider;
   accounts: AccountStore;
   pending: PendingRegistrations;
@@ -42,13 +44,18 @@ const ERRORS = new Set(['register.sms_failed', 'otp.rate_limited']);
 
 /** Adds the registration pages to `router` (the interaction router, or a standalone one). */
 export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): void {
-  const { config, provider, accounts, pending, otp, audit, csrf } = deps;
+  const { config, clock, provider, accounts, pending, otp, audit, csrf } = deps;
 
   async function clientName(ctx: Context): Promise<string | undefined> {
     const interaction = ctx.state.interaction as Interaction | undefined;
     if (!interaction) return undefined;
     const client = await provider.Client.find(String(interaction.params.client_id));
     return client?.clientName;
+  }
+
+  /** Back to the sign-in page of the interaction; on its own, there is none to go back to. */
+  function signInHref(ctx: Context): string | undefined {
+    return flowBase(ctx) || undefined;
   }
 
   function shellFor(ctx: Context, title: string) {
@@ -68,6 +75,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
       errors,
       clientName: await clientName(ctx),
       formError,
+      signInHref: signInHref(ctx),
     });
   }
 
@@ -106,6 +114,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
       csrfToken: csrf.issue(ctx, `register-choice:${base}`),
       action: `${base}/register`,
       clientName: await clientName(ctx),
+      signInHref: signInHref(ctx),
     });
   });
 
@@ -129,10 +138,10 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     const base = flowBase(ctx);
     const form = await readForm(ctx);
     if (!csrf.verify(ctx, `register:${base}:${type}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
-    const result = validateRegistration(type, form);
+    const result = validateRegistration(type, form, { now: clock.now(), passwordPolicy: config.passwordPolicy });
     if (!result.ok) return renderForm(ctx, type, 400, result.kept, result.errors);
 
-    const { password: _password, passwordConfirmation: _confirmation, ...kept } = form;
+    const kept = Object.fromEntries(registrationFields[type].filter((field) => field.kind !== 'password').map((field) => [field.name, form[field.name] ?? '']));
     const conflict = await accounts.findConflict(result.account);
     if (conflict) return renderForm(ctx, type, 409, kept, {}, `register.duplicate_${conflict}`);
 
@@ -199,6 +208,6 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     }
     const shell = shellFor(ctx, 'notice.title');
     ctx.type = 'html';
-    ctx.body = noticePage(shell, { title: t(shell.locale, 'register.done'), message: t(shell.locale, 'register.done') });
+    ctx.body = noticePage(shell, { title: t(shell.locale, 'register.done_title'), message: t(shell.locale, 'register.done') });
   });
 }

@@ -1,7 +1,7 @@
 // Sign-in and consent pages inside the OpenID Connect interaction (oidc-provider's
 // interaction contract: details → our page → interactionResult).
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { errors, type Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type PasswordSignIn } from '../accounts/index.ts';
@@ -13,9 +13,11 @@ import { t } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import { loginPage } from '../../views/login.ts';
 import { consentPage } from '../../views/consent.ts';
-import { errorPage } from '../../views/error.ts';
+import { finish, requestFacts, showError, type Interaction } from './respond.ts';
+import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
+import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
 
-export interface InteractionDeps {
+export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps {
   config: Config;
   provider: Provider;
   signIn: PasswordSignIn;
@@ -23,26 +25,30 @@ export interface InteractionDeps {
   csrf: Csrf;
 }
 
-type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-function requestFacts(ctx: Context) {
-  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null };
+function formErrors(config: Config): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof FormError) return showError(ctx, config, error.status, error.code);
+      throw error;
+    }
+  };
 }
 
-function showError(ctx: Context, config: Config, status: number, code: string): void {
-  const shell = pageShell(ctx, config, 'error.title');
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, code) });
+/** Registration and password reset on their own (`/register`, `/forgot`), outside any sign-in. */
+export function standaloneRoutes(deps: InteractionDeps): Router {
+  const router = new Router();
+  router.use(['/register', '/forgot'], formErrors(deps.config));
+  addRegistrationRoutes(router, deps);
+  addPasswordResetRoutes(router, deps);
+  addRegistrationRoutes(router, deps);
+  addPasswordResetRoutes(router, deps);
+  return router;
 }
 
-async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2]) {
-  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
-  ctx.redirect(location);
-  ctx.status = 303;
-}
-
-export function interactionRoutes({ config, provider, signIn, audit, csrf }: InteractionDeps): Router {
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const { config, provider, signIn, audit, csrf } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
 
   async function clientOf(interaction: Interaction) {
@@ -62,6 +68,8 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
       clientLogoUri: client.logoUri,
       identifier,
       error,
+      forgotPasswordHref: `/interaction/${interaction.uid}/forgot`,
+      registerHref: `/interaction/${interaction.uid}/register`,
     });
   }
 
@@ -89,13 +97,9 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
       throw error;
     }
     if (ctx.state.interaction.uid !== ctx.params.uid) return showError(ctx, config, 400, 'interaction.expired');
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof FormError) return showError(ctx, config, error.status, error.code);
-      throw error;
-    }
+    await next();
   });
+  router.use(formErrors(config));
 
   router.get('/', async (ctx) => {
     const interaction: Interaction = ctx.state.interaction;
@@ -162,5 +166,7 @@ export function interactionRoutes({ config, provider, signIn, audit, csrf }: Int
     await finish(ctx, provider, { consent: { grantId } });
   });
 
+  addRegistrationRoutes(router, deps);
+  addPasswordResetRoutes(router, deps);
   return router;
 }

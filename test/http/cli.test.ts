@@ -87,7 +87,7 @@ test.serial('client:create refuses invalid metadata with a clear message and sto
 });
 
 test.serial('account:create makes an active citizen, prints identifiers masked, and refuses a duplicate', async (t) => {
-  const args = ['account:create', '--type', 'citizen', '--national-id', '046090001234', '--full-name', 'Nguyễn Văn An', '--birthdate', '1990-05-17', '--gender', 'male', '--phone', '0912345678', '--password', 'Mật-khẩu-2026'];
+  const args = ['account:create', '--type', 'citizen', '--national-id', '046090001234', '--full-name', 'Nguyễn Văn An', '--birthdate', '1990-05-17', '--gender', 'male', '--phone', '0912345678', '--password', 'Núi-Ngự-Bình-93'];
   const created = await xacthuc(...args);
   t.is(created.code, 0, created.stderr);
   const account = JSON.parse(created.stdout);
@@ -101,13 +101,13 @@ test.serial('account:create makes an active citizen, prints identifiers masked, 
 });
 
 test.serial('account:create explains an inconsistent personal number in Vietnamese', async (t) => {
-  const { code, stderr } = await xacthuc('account:create', '--type', 'citizen', '--national-id', '046090009999', '--full-name', 'Trần Thị Bình', '--birthdate', '1991-01-01', '--gender', 'male', '--phone', '0912345678', '--password', 'Mật-khẩu-2026');
+  const { code, stderr } = await xacthuc('account:create', '--type', 'citizen', '--national-id', '046090009999', '--full-name', 'Trần Thị Bình', '--birthdate', '1991-01-01', '--gender', 'male', '--phone', '0912345678', '--password', 'Núi-Ngự-Bình-93');
   t.is(code, 64);
   t.regex(stderr, /--national-id: .*1990/);
 });
 
 test.serial('account:create makes an organization by tax code', async (t) => {
-  const { code, stdout, stderr } = await xacthuc('account:create', '--type', 'organization', '--tax-code', '0100107518', '--org-name', 'Công ty Thử Nghiệm', '--phone', '+84987654321', '--password', 'Mật-khẩu-2026');
+  const { code, stdout, stderr } = await xacthuc('account:create', '--type', 'organization', '--tax-code', '0100107518', '--org-name', 'Công ty Thử Nghiệm', '--phone', '+84987654321', '--password', 'Núi-Ngự-Bình-93');
   t.is(code, 0, stderr);
   t.is(JSON.parse(stdout).tax_code, '0100****18');
 });

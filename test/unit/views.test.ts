@@ -15,6 +15,8 @@ const shell: PageShell = {
 const login = {
   csrfToken: 'csrf-token-value',
   action: '/interaction/abc/login',
+  forgotPasswordHref: '/interaction/abc/forgot',
+  registerHref: '/interaction/abc/register',
   clientName: 'Dịch vụ công',
 };
 

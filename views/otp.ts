@@ -1,0 +1,63 @@
+import { html, type SafeHtml } from '../src/http/html.ts';
+import { t } from '../src/i18n/index.ts';
+import { layout, type PageShell } from './layout.ts';
+
+export interface OtpProps {
+  csrfToken: string;
+  action: string;
+  resendAction: string;
+  /** `091****678`; empty where showing it would tell that an account exists (password reset). */
+  maskedPhone: string;
+  /** An i18n key, for instance `otp.invalid`. */
+  error?: string;
+  errorParams?: Record<string, string | number>;
+  /** An i18n key, for instance `otp.resent`. */
+  notice?: string;
+}
+
+const errorId = 'otp-error';
+
+// Errors a different code would fix point at the code field; those only a new code fixes
+// point at the resend button.
+const codeErrors = new Set(['otp.invalid', 'otp.required']);
+const resendErrors = new Set(['otp.expired', 'otp.too_many_attempts']);
+
+function errorSummary(message: string, target: string | undefined): SafeHtml {
+  const text = target === undefined ? html`${message}` : html`<a href="#${target}">${message}</a>`;
+  return html`<div class="error-summary" id="${errorId}" role="alert">
+<p><span class="error-summary__icon" aria-hidden="true"></span>${text}</p>
+</div>`;
+}
+
+/** SPEC R4: the SMS code that verifies a phone, at registration and password reset. */
+export function otpPage(shell: PageShell, props: OtpProps): string {
+  const { locale } = shell;
+  const { error } = props;
+  const codeInError = error !== undefined && codeErrors.has(error);
+  const target = error === undefined ? undefined : codeInError ? 'code' : resendErrors.has(error) ? 'resend' : undefined;
+  const describedBy = codeInError ? `code-hint ${errorId}` : 'code-hint';
+
+  return layout(
+    shell,
+    html`<section class="card" aria-labelledby="page-heading">
+<h1 id="page-heading">${t(locale, 'otp.heading')}</h1>
+${props.maskedPhone === '' ? '' : html`<p class="lead">${t(locale, 'otp.sent', { phone: props.maskedPhone })}</p>`}
+${props.notice === undefined ? '' : html`<p class="notice" role="status">${t(locale, props.notice)}</p>`}
+${error === undefined ? '' : errorSummary(t(locale, error, props.errorParams), target)}
+<form method="post" action="${props.action}">
+<input type="hidden" name="_csrf" value="${props.csrfToken}">
+<div class="field">
+<label for="code">${t(locale, 'otp.code_label')}</label>
+<p class="hint" id="code-hint">${t(locale, 'otp.code_hint')}</p>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="${describedBy}"${codeInError ? html` aria-invalid="true"` : ''}>
+</div>
+<button type="submit" class="button button--primary">${t(locale, 'otp.submit')}</button>
+</form>
+<form method="post" action="${props.resendAction}" class="secondary-form">
+<input type="hidden" name="_csrf" value="${props.csrfToken}">
+<p class="note">${t(locale, 'otp.resend_hint')}</p>
+<button type="submit" id="resend" class="button button--secondary">${t(locale, 'otp.resend')}</button>
+</form>
+</section>`,
+  );
+}
