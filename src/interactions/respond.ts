@@ -20,8 +20,12 @@ export function showError(ctx: Context, config: Config, status: number, code: st
   ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, code) });
 }
 
-export async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2]): Promise<void> {
-  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+/**
+ * Hands a result back to oidc-provider. A consent keeps the sign-in submitted before it in
+ * the same interaction (merge), or a request with prompt=login would ask for it again.
+ */
+export async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2], merge = false): Promise<void> {
+  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
   ctx.redirect(location);
   ctx.status = 303;
 }

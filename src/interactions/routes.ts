@@ -163,7 +163,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
     const grantId = await grant.save();
     await audit.record({ type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
-    await finish(ctx, provider, { consent: { grantId } });
+    await finish(ctx, provider, { consent: { grantId } }, true);
   });
 
   addRegistrationRoutes(router, deps);

@@ -79,10 +79,10 @@ export class UserAgent {
   }
 }
 
-/** The first form on a page (or the one with `id`), with the values of its inputs. */
-export function readForm(page: Page, id?: string): Form {
+/** A form on a page (the one with `id`, else the `index`th), with the values of its inputs. */
+export function readForm(page: Page, id?: string, index = 0): Form {
   const forms = [...page.body.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)];
-  const match = id ? forms.find((form) => attribute(form[1], 'id') === id) : forms[0];
+  const match = id ? forms.find((form) => attribute(form[1], 'id') === id) : forms[index];
   if (!match) throw new Error(`no form${id ? ` #${id}` : ''} on ${page.url} (status ${page.status})`);
   const fields: Record<string, string> = {};
   for (const input of match[2].matchAll(/<input\b[^>]*>/gi)) {

@@ -107,3 +107,14 @@ test('the sign-in page speaks Vietnamese by default, English on request, and nam
   t.regex(switched.body, /<html lang="en"/, 'the switch works on the page itself');
   t.is(person.cookies.get('lang'), 'en', 'and is remembered');
 });
+
+test('prompt=login asks for the password again, and a consent given afterwards does not ask for it a second time', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const start = await startAuthorization(rp, { prompt: 'login' });
+  const callback = await signInThroughPages(new UserAgent(), start, citizen.nationalId, citizen.password);
+  t.true(callback.url.startsWith('https://rp.example.vn/callback'));
+  const tokens = await completeFlow(rp, start, callback);
+  t.is(tokens.claims()!.sub, citizen.account.id);
+});

@@ -1,0 +1,239 @@
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
+import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
+import { completeFlow, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
+import { t as translate } from '../../src/i18n/index.ts';
+import { escapeHtml } from '../../src/http/html.ts';
+
+let now = Date.now();
+const clock = { now: () => new Date(now) };
+let server: TestServer;
+let rp: oidc.Configuration;
+
+test.before(async () => {
+  server = await startTestServer({ clock });
+  rp = await discover(server, await createTestClient(server));
+});
+test.after.always(async () => {
+  await server?.stop();
+});
+
+const password = 'Sông-Hương-chảy-7';
+let serial = 0;
+
+/** A valid citizen form with a fresh personal number and phone. */
+function citizen(changes: Record<string, string> = {}) {
+  serial += 1;
+  const id = String(serial).padStart(3, '0');
+  return {
+    username: `cong-dan-${id}-${process.pid}`,
+    password,
+    passwordConfirmation: password,
+    fullName: 'Nguyễn Văn An'.normalize('NFD'),
+    birthdate: '1990-05-17',
+    gender: 'male',
+    phone: `0912${String(process.pid % 1000).padStart(3, '0')}${id}`,
+    email: '',
+    idType: 'cccd',
+    idNumber: `046090${String(process.pid % 1000).padStart(3, '0')}${id}`,
+    nationality: 'VN',
+    issueDate: '15/08/2021',
+    issuePlace: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
+    province: 'hue',
+    ward: 'Phường Thuận Hóa',
+    houseNumber: '12',
+    street: 'Lê Lợi',
+    ...changes,
+  };
+}
+
+const e164 = (phone: string) => `+84${phone.slice(1)}`;
+const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+
+/** Opens the registration form from the sign-in page of a new authorization request. */
+async function openForm(agent: UserAgent, type: 'citizen' | 'organization', standalone = false) {
+  const start = await startAuthorization(rp, { prompt: '' });
+  if (standalone) return { start, page: await agent.get(`${server.url}/register/${type}`) };
+  const login = await agent.get(start.url.href);
+  const registerHref = /href="([^"]+\/register)"/.exec(login.body)![1];
+  const choice = await agent.get(new URL(registerHref, login.url).href);
+  const form = readForm(choice);
+  return { start, page: await agent.submit(choice, { action: form.action, fields: { ...form.fields, type } }) };
+}
+
+async function submitForm(agent: UserAgent, page: Page, fields: Record<string, string>) {
+  const form = readForm(page);
+  return agent.submit(page, { action: form.action, fields: { ...form.fields, ...fields } }, RP_CALLBACK);
+}
+
+async function enterCode(agent: UserAgent, page: Page, code: string) {
+  const form = readForm(page);
+  return agent.submit(page, { action: form.action, fields: { ...form.fields, code } }, RP_CALLBACK);
+}
+
+test('a citizen registers inside a sign-in, proves the phone by SMS, and arrives at the app signed in', async (t) => {
+  const agent = new UserAgent();
+  const { start, page } = await openForm(agent, 'citizen');
+  t.true(shows(page, 'register.title'));
+  const values = citizen();
+  const otpPage = await submitForm(agent, page, values);
+  t.is(otpPage.status, 200);
+  t.true(otpPage.body.includes('autocomplete="one-time-code"'));
+
+  const sms = (await readOutbox(server)).filter((message) => message.to === e164(values.phone));
+  t.is(sms.length, 1);
+  const afterCode = await enterCode(agent, otpPage, await latestCode(server, e164(values.phone)));
+  // The person consents for the app, then is sent back with a code.
+  const consent = readForm(afterCode);
+  const callback = await agent.submit(afterCode, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
+  const tokens = await completeFlow(rp, start, callback);
+  const claims = tokens.claims()!;
+  t.deepEqual(claims.amr, ['pwd', 'sms']);
+  const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, claims.sub);
+  t.is(userinfo.name, 'Nguyễn Văn An'.normalize('NFC'), 'stored NFC');
+  t.is(userinfo.phone_number, e164(values.phone));
+  t.true(userinfo.phone_number_verified);
+
+  // And can sign in again later with the password chosen.
+  const again = await startAuthorization(rp, { prompt: 'login' });
+  const signedIn = await signInThroughPages(new UserAgent(), again, values.idNumber, password);
+  t.true(signedIn.url.startsWith(RP_CALLBACK), `${signedIn.status} ${signedIn.url} ${/<h1[^>]*>.*<\/h1>/.exec(signedIn.body)?.[0]}`);
+  const events = await server.services.db.knex('audit_events').whereIn('type', ['registration.started', 'otp.sent', 'account.activated']).where('at', '>', new Date(Date.now() - 60_000));
+  t.true(['registration.started', 'otp.sent', 'account.activated'].every((type) => events.some((event) => event.type === type)));
+});
+
+test('an organization registers by tax code on the standalone page; its details are sealed at rest', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'organization', true);
+  const fields = {
+    username: `cong-ty-${process.pid}`,
+    password,
+    passwordConfirmation: password,
+    taxCode: '0101248141',
+    organizationName: 'Công ty Cổ phần Thử Nghiệm',
+    representativeName: 'Trần Thị Bình',
+    representativeNationalId: '079185000123',
+    phone: '0987654321',
+    email: 'lienhe@thunghiem.vn',
+    province: 'hue',
+    ward: 'Phường Phú Xuân',
+    houseNumber: '',
+    street: 'Hùng Vương',
+  };
+  const otpPage = await submitForm(agent, page, fields);
+  const done = await enterCode(agent, otpPage, await latestCode(server, '+84987654321'));
+  t.is(done.status, 200);
+  t.true(shows(done, 'register.done'));
+  const row = await server.services.db.knex('accounts').where({ username: fields.username }).first();
+  t.is(row.status, 'active');
+  const stored = JSON.stringify(row);
+  for (const secret of ['0101248141', '079185000123', '0987654321', 'Hùng Vương']) t.false(stored.includes(secret), secret);
+  const signedIn = await signInThroughPages(new UserAgent(), await startAuthorization(rp), '0101248141', password);
+  t.true(signedIn.url.startsWith(RP_CALLBACK) || readForm(signedIn).action.includes('/confirm'));
+});
+
+test.serial('errors are shown beside the fields in Vietnamese, the input is kept, and nothing is created', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen');
+  const before = Number((await server.services.db.knex('pending_registrations').count({ n: '*' }))[0].n);
+  const values = citizen({ idNumber: '046090999999', birthdate: '1991-01-01', password: 'abc', passwordConfirmation: 'abd', phone: '0111111111' });
+  const again = await submitForm(agent, page, values);
+  t.is(again.status, 400);
+  t.true(again.body.includes('aria-describedby'));
+  t.true(again.body.includes('role="alert"'));
+  t.true(again.body.includes('value="Lê Lợi"'), 'input kept');
+  t.false(again.body.includes('value="abc"'), 'password not echoed');
+  t.regex(again.body, /1990/, 'the birth year in the personal number is explained');
+  t.is(Number((await server.services.db.knex('pending_registrations').count({ n: '*' }))[0].n), before);
+  t.is((await readOutbox(server)).filter((message) => message.to === '+84111111111').length, 0);
+});
+
+test('five wrong codes kill the challenge; the right code is then refused too', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen');
+  const values = citizen();
+  let current = await submitForm(agent, page, values);
+  const right = await latestCode(server, e164(values.phone));
+  const wrong = right === '000000' ? '111111' : '000000';
+  for (let remaining = 4; remaining >= 1; remaining -= 1) {
+    current = await enterCode(agent, current, wrong);
+    t.is(current.status, 400);
+    t.true(shows(current, 'otp.invalid', { remaining }), `${remaining} left`);
+  }
+  current = await enterCode(agent, current, wrong);
+  t.true(shows(current, 'otp.too_many_attempts'));
+  current = await enterCode(agent, current, right);
+  t.true(shows(current, 'otp.too_many_attempts'));
+  t.is(await server.services.db.knex('accounts').where({ username: values.username }).first(), undefined);
+});
+
+test.serial('an expired code is refused; a resend before 60 seconds is refused; after it a new code works', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen');
+  const values = citizen();
+  const otpPage = await submitForm(agent, page, values);
+  const first = await latestCode(server, e164(values.phone));
+
+  const resendForm = readForm(otpPage, undefined, 1);
+  const early = await agent.submit(otpPage, resendForm);
+  t.is(early.status, 429);
+  t.true(shows(early, 'otp.resend_too_soon', { seconds: 60 }));
+
+  now += 301_000;
+  const expired = await enterCode(agent, otpPage, first);
+  t.true(shows(expired, 'otp.expired'));
+
+  const resent = await agent.submit(otpPage, readForm(otpPage, undefined, 1));
+  t.true(shows(resent, 'otp.resent'));
+  const second = await latestCode(server, e164(values.phone));
+  t.not(second, undefined);
+  const done = await enterCode(agent, resent, second);
+  t.false(shows(done, 'otp.expired'));
+  t.truthy(await server.services.db.knex('accounts').where({ username: values.username }).first());
+});
+
+test('a second registration with a registered personal number is refused with guidance', async (t) => {
+  const values = citizen();
+  const first = new UserAgent();
+  const { page } = await openForm(first, 'citizen', true);
+  await enterCode(first, await submitForm(first, page, values), await latestCode(server, e164(values.phone)));
+
+  const second = new UserAgent();
+  const { page: again } = await openForm(second, 'citizen', true);
+  const refused = await submitForm(second, again, { ...values, username: `${values.username}-2`, phone: '0398000111' });
+  t.is(refused.status, 409);
+  t.true(shows(refused, 'register.duplicate_national_id'));
+  t.is((await readOutbox(server)).filter((message) => message.to === '+84398000111').length, 0, 'no SMS for a refused registration');
+});
+
+test('two simultaneous registrations of one person end in exactly one account', async (t) => {
+  const values = citizen();
+  const phones = [citizen().phone, citizen().phone];
+  const people = [new UserAgent(), new UserAgent()];
+  const pages = await Promise.all(people.map(async (agent, index) => {
+    const { page } = await openForm(agent, 'citizen', true);
+    return submitForm(agent, page, { ...values, username: `${values.username}-${index}`, phone: phones[index] });
+  }));
+  const codes = await Promise.all(phones.map((phone) => latestCode(server, e164(phone))));
+  const results = await Promise.all(people.map((agent, index) => enterCode(agent, pages[index], codes[index])));
+  t.deepEqual(results.map((page) => page.status).sort(), [200, 409]);
+  const rows = await server.services.db.knex('accounts').whereIn('username', [`${values.username}-0`, `${values.username}-1`]);
+  t.is(rows.length, 1);
+});
+
+test('an SMS provider failure shows a clear error and keeps the registration for a retry', async (t) => {
+  const failing = await startTestServer({ env: { SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://localhost:9/unreachable' } });
+  try {
+    const agent = new UserAgent();
+    const page = await agent.get(`${failing.url}/register/citizen`);
+    const values = citizen();
+    const otpPage = await submitForm(agent, page, values);
+    t.true(shows(otpPage, 'register.sms_failed'));
+    t.is(Number((await failing.services.db.knex('pending_registrations').count({ n: '*' }))[0].n), 1, 'kept for a retry');
+    const retry = await agent.submit(otpPage, readForm(otpPage, undefined, 1));
+    t.true(shows(retry, 'register.sms_failed'), 'a resend is allowed at once, and fails the same way');
+  } finally {
+    await failing.stop();
+  }
+});
