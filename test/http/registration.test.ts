@@ -237,3 +237,22 @@ test('an SMS provider failure shows a clear error and keeps the registration for
     await failing.stop();
   }
 });
+
+test.serial('a registration left unverified expires after 24 hours and blocks nobody', async (t) => {
+  const values = citizen();
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen', true);
+  const otpPage = await submitForm(agent, page, values);
+  now += 24 * 3600_000 + 1000;
+  const later = await agent.get(otpPage.url);
+  t.is(later.status, 404);
+  t.true(shows(later, 'otp.expired'));
+  t.true((await server.services.pending.sweep()) >= 1);
+
+  // The same person registers again from scratch.
+  const fresh = new UserAgent();
+  const { page: again } = await openForm(fresh, 'citizen', true);
+  const code = await submitForm(fresh, again, values);
+  const done = await enterCode(fresh, code, await latestCode(server, e164(values.phone)));
+  t.true(shows(done, 'register.done'));
+});

@@ -1,0 +1,87 @@
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
+import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
+import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
+import { t as translate } from '../../src/i18n/index.ts';
+import { escapeHtml } from '../../src/http/html.ts';
+
+let server: TestServer;
+let rp: oidc.Configuration;
+test.before(async () => {
+  server = await startTestServer();
+  rp = await discover(server, await createTestClient(server));
+});
+test.after.always(async () => {
+  await server?.stop();
+});
+
+const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+const newPassword = 'Đèo-Hải-Vân-mây-9';
+
+async function submit(agent: UserAgent, page: Page, fields: Record<string, string>, index = 0) {
+  const form = readForm(page, undefined, index);
+  return agent.submit(page, { action: form.action, fields: { ...form.fields, ...fields } }, RP_CALLBACK);
+}
+
+/** From the sign-in page of a new authorization request to the page asking for the code. */
+async function askForReset(agent: UserAgent, identifier: string) {
+  const login = await agent.get((await startAuthorization(rp)).url.href);
+  const forgotHref = /href="([^"]+\/forgot)"/.exec(login.body)![1];
+  const forgot = await agent.get(new URL(forgotHref, login.url).href);
+  return submit(agent, forgot, { identifier });
+}
+
+test('reset by SMS: the old refresh token stops working, the old password too, the new one works', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0935111222' });
+  const agent = new UserAgent();
+  const start = await startAuthorization(rp);
+  const tokens = await completeFlow(rp, start, await signInThroughPages(agent, start, citizen.nationalId, citizen.password));
+  t.truthy(tokens.refresh_token);
+
+  const person = new UserAgent();
+  const codePage = await askForReset(person, citizen.nationalId);
+  t.true(shows(codePage, 'reset.requested'));
+  t.false(codePage.body.includes('935'), 'the phone is not shown');
+  const passwordPage = await submit(person, codePage, { code: await latestCode(server, '+84935111222') });
+  const weak = await submit(person, passwordPage, { password: 'abc', passwordConfirmation: 'abc' });
+  t.is(weak.status, 400);
+  for (const rule of ['password.too_short', 'password.needs_upper', 'password.needs_digit', 'password.needs_special']) t.true(shows(weak, rule), rule);
+  const done = await submit(person, weak, { password: newPassword, passwordConfirmation: newPassword });
+  t.is(done.status, 200);
+  t.true(shows(done, 'reset.done'));
+
+  const refused = await t.throwsAsync<oidc.ResponseBodyError>(oidc.refreshTokenGrant(rp, tokens.refresh_token!));
+  t.is(refused?.error, 'invalid_grant');
+  const again = await startAuthorization(rp, { prompt: '' });
+  const page = await agent.get(again.url.href, RP_CALLBACK);
+  t.false(page.url.startsWith(RP_CALLBACK), 'the old browser session is gone too');
+
+  const oldPassword = await signInThroughPages(new UserAgent(), await startAuthorization(rp), citizen.nationalId, citizen.password);
+  t.is(oldPassword.status, 401);
+  const withNew = await signInThroughPages(new UserAgent(), await startAuthorization(rp, { prompt: '' }), citizen.nationalId, newPassword);
+  t.true(withNew.url.startsWith(RP_CALLBACK) || withNew.status === 200);
+  const events = await server.services.db.knex('audit_events').where({ account_id: citizen.account.id, type: 'password.reset' });
+  t.is(events.length, 1);
+  t.true(events[0].details.revoked >= 2);
+
+  const replay = await person.request(new URL(readForm(weak).action, weak.url).href, { form: { ...readForm(weak).fields, password: 'Another-Pass-77x', passwordConfirmation: 'Another-Pass-77x' } });
+  t.is(replay.status, 410, 'the reset page works once');
+});
+
+test('an unknown identifier gets the same pages as a known one, and no SMS is sent', async (t) => {
+  const before = (await readOutbox(server)).length;
+  const agent = new UserAgent();
+  const unknown = await askForReset(agent, '001099000999');
+  t.is(unknown.status, 200);
+  t.true(shows(unknown, 'reset.requested'));
+  const wrong = await submit(agent, unknown, { code: '123456' });
+  t.is(wrong.status, 400);
+  t.true(shows(wrong, 'otp.invalid', { remaining: 4 }), 'answers like a wrong code for a real account');
+  t.is((await readOutbox(server)).length, before);
+
+  const citizen = await createTestCitizen(server, { phone: '0935111333' });
+  const known = await askForReset(new UserAgent(), citizen.nationalId);
+  const strip = (page: Page) => page.body.replace(/\/interaction\/[^/?"]+/g, '').replace(/\/forgot\/verify\/[0-9a-f-]+/g, '').replace(/name="_csrf" value="[^"]*"/g, '');
+  t.is(strip(known), strip(unknown), 'the pages are identical but for their links and tokens');
+});
