@@ -14,7 +14,10 @@ import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
 import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
 import type { Clock } from './clock.ts';
-import type { SmsOtp } from './otp/index.ts';
+import type { SmsOtp, TotpFactors } from './otp/index.ts';
+import type { SignInLockout } from './passwords/lockout.ts';
+import type { AccountNotifier } from './accounts/notifications.ts';
+import type { TicketSigner } from './interactions/sign-in-ticket.ts';
 import type { PendingRegistrations } from './accounts/pending-registrations.ts';
 import { Csrf } from './http/csrf.ts';
 import { healthRoutes } from './http/health.ts';
@@ -36,6 +39,10 @@ export interface AppDeps {
   clock: Clock;
   otp: SmsOtp;
   pending: PendingRegistrations;
+  totp: TotpFactors;
+  lockout: SignInLockout;
+  notifier: AccountNotifier;
+  tickets: TicketSigner;
 }
 
 export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {

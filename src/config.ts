@@ -4,6 +4,7 @@ import type { OtpSettings } from './otp/index.ts';
 import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
 import { parsePasswordPolicy } from './passwords/config.ts';
 import type { PasswordPolicy } from './passwords/policy.ts';
+import type { LockoutSettings } from './passwords/lockout.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -27,6 +28,7 @@ export interface Config {
   trustProxy: boolean;
   argon2: Argon2Parameters;
   passwordPolicy: PasswordPolicy;
+  lockout: LockoutSettings;
   /**
    * Host names the provider may call although they resolve to private or loopback
    * addresses (relying parties on the province's internal network): oidc-provider refuses
@@ -167,6 +169,15 @@ export function loadConfig(env: Env = process.env): Config {
       parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
     },
     passwordPolicy: parsePasswordPolicy(env),
+    // Brute-force protection (SPEC R6): 5 failures lock an account for 15 minutes.
+    lockout: {
+      accountMaxFailures: integer(env, 'LOCKOUT_MAX_FAILURES', 5, 1, 100),
+      accountLockSeconds: integer(env, 'LOCKOUT_MINUTES', 15, 1, 1440) * 60,
+      windowSeconds: integer(env, 'LOCKOUT_WINDOW_MINUTES', 15, 1, 1440) * 60,
+      identifierIpMaxFailures: integer(env, 'LOCKOUT_MAX_FAILURES_PER_IDENTIFIER_IP', 10, 1, 1000),
+      ipMaxFailures: integer(env, 'LOCKOUT_MAX_FAILURES_PER_IP', 100, 1, 100000),
+      ipLockSeconds: integer(env, 'LOCKOUT_IP_MINUTES', 15, 1, 1440) * 60,
+    },
     outboundPrivateHosts: parseHostList(env, 'OUTBOUND_PRIVATE_HOSTS'),
     // SMS OTP limits (issue "registration verified by SMS OTP"): all configurable.
     otp: {

@@ -14,7 +14,10 @@ import { ClientStore } from './oidc/clients.ts';
 import { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { createApp } from './app.ts';
-import { SmsOtp, sweepOtpRecords } from './otp/index.ts';
+import { SmsOtp, sweepOtpRecords, TotpFactors } from './otp/index.ts';
+import { SignInLockout } from './passwords/lockout.ts';
+import { AccountNotifier } from './accounts/notifications.ts';
+import { TicketSigner } from './interactions/sign-in-ticket.ts';
 import { createSmsSender } from './sms/index.ts';
 import { PendingRegistrations } from './accounts/pending-registrations.ts';
 
@@ -34,6 +37,9 @@ export interface Services {
   audit: AuditLog;
   otp: SmsOtp;
   pending: PendingRegistrations;
+  totp: TotpFactors;
+  lockout: SignInLockout;
+  notifier: AccountNotifier;
 }
 
 /** Database, migrations and domain services: what the server and the CLI share. */
@@ -52,6 +58,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     throw error;
   }
   const sealer = new Sealer(secretKey);
+  const sms = createSmsSender(config.sms);
   const subkey = (info: string) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), info, 32));
   return {
     config,
@@ -63,8 +70,11 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     accounts: new AccountStore(db.knex, sealer),
     clients: new ClientStore(db.knex, sealer),
     audit: new AuditLog(db.knex),
-    otp: new SmsOtp({ knex: db.knex, sealer, sms: createSmsSender(config.sms), clock, settings: config.otp, hashKey: subkey('xacthuc/otp') }),
+    otp: new SmsOtp({ knex: db.knex, sealer, sms, clock, settings: config.otp, hashKey: subkey('xacthuc/otp') }),
     pending: new PendingRegistrations(db.knex, sealer, clock),
+    totp: new TotpFactors({ knex: db.knex, sealer, clock, hashKey: subkey('xacthuc/totp'), issuer: config.province.name }),
+    lockout: new SignInLockout(db.knex, clock, config.lockout),
+    notifier: new AccountNotifier(sms, logger),
   };
 }
 
@@ -80,12 +90,14 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
   const services = await openServices(config, options);
   const { db, sealer, clock, logger } = services;
-  const csrfKey = Buffer.from(hkdfSync('sha256', services.secretKey, Buffer.alloc(0), 'xacthuc/csrf', 32));
-  const signIn = new PasswordSignIn(services.accounts, config.argon2);
+  const subkey = (info: string) => Buffer.from(hkdfSync('sha256', services.secretKey, Buffer.alloc(0), info, 32));
+  const csrfKey = subkey('xacthuc/csrf');
+  const tickets = new TicketSigner(subkey('xacthuc/sign-in-ticket'));
+  const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
   await ensureKeys(db.knex, sealer, clock);
   let keys = await loadKeys(db.knex, sealer, clock);
-  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn }).callback();
+  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets }).callback();
   let handler = build();
 
   const server = createServer((req, res) => handler(req, res));
@@ -105,8 +117,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
     }, KEY_RELOAD_SECONDS * 1000),
     setInterval(() => {
-      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep()])
-        .then(([models, retiredKeys, otpRecords, pendingRegistrations]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations }, 'expired rows swept'))
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep()])
+        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles }, 'expired rows swept'))
         .catch((error) => logger.error({ err: error }, 'sweep failed'));
     }, SWEEP_SECONDS * 1000),
   ];

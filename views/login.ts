@@ -10,6 +10,7 @@ export interface LoginProps {
   identifier?: string;
   /** An i18n key, for instance `signin.failed`. */
   error?: string;
+  errorParams?: Readonly<Record<string, string | number>>;
   forgotPasswordHref: string;
   registerHref: string;
 }
@@ -23,6 +24,7 @@ const fieldsInError = new Map<string, readonly LoginField[]>([
   ['signin.identifier_required', ['identifier']],
   ['signin.password_required', ['password']],
   ['signin.input_too_long', ['identifier', 'password']],
+  ['signin.locked', ['identifier', 'password']],
 ]);
 
 const errorSummaryId = 'signin-error';
@@ -46,7 +48,7 @@ export function loginPage(shell: PageShell, props: LoginProps): string {
 ${clientLogo(props.clientLogoUri)}
 <h1 id="page-heading">${t(locale, 'login.heading')}</h1>
 <p class="lead">${t(locale, 'login.continue_to', { client: props.clientName })}</p>
-${props.error === undefined ? '' : errorSummary(t(locale, props.error), invalidFields[0])}
+${props.error === undefined ? '' : errorSummary(t(locale, props.error, props.errorParams), invalidFields[0])}
 <form method="post" action="${props.action}">
 <input type="hidden" name="_csrf" value="${props.csrfToken}">
 <div class="field">

@@ -5,6 +5,10 @@ import { layout, type PageShell } from './layout.ts';
 export interface OtpProps {
   csrfToken: string;
   action: string;
+  /** Extra hidden fields posted with the code and with a resend (a sign-in step's ticket). */
+  hidden?: Readonly<Record<string, string>>;
+  /** Heading key; the phone-verification heading by default. */
+  heading?: string;
   resendAction: string;
   /** `091****678`; empty where showing it would tell that an account exists (password reset). */
   maskedPhone: string;
@@ -33,6 +37,7 @@ function errorSummary(message: string, target: string | undefined): SafeHtml {
 export function otpPage(shell: PageShell, props: OtpProps): string {
   const { locale } = shell;
   const { error } = props;
+  const hiddenFields = Object.entries(props.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   const codeInError = error !== undefined && codeErrors.has(error);
   const target = error === undefined ? undefined : codeInError ? 'code' : resendErrors.has(error) ? 'resend' : undefined;
   const describedBy = codeInError ? `code-hint ${errorId}` : 'code-hint';
@@ -40,12 +45,13 @@ export function otpPage(shell: PageShell, props: OtpProps): string {
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
-<h1 id="page-heading">${t(locale, 'otp.heading')}</h1>
+<h1 id="page-heading">${t(locale, props.heading ?? 'otp.heading')}</h1>
 ${props.maskedPhone === '' ? '' : html`<p class="lead">${t(locale, 'otp.sent', { phone: props.maskedPhone })}</p>`}
 ${props.notice === undefined ? '' : html`<p class="notice" role="status">${t(locale, props.notice)}</p>`}
 ${error === undefined ? '' : errorSummary(t(locale, error, props.errorParams), target)}
 <form method="post" action="${props.action}">
 <input type="hidden" name="_csrf" value="${props.csrfToken}">
+${hiddenFields}
 <div class="field">
 <label for="code">${t(locale, 'otp.code_label')}</label>
 <p class="hint" id="code-hint">${t(locale, 'otp.code_hint')}</p>
@@ -55,6 +61,7 @@ ${error === undefined ? '' : errorSummary(t(locale, error, props.errorParams), t
 </form>
 <form method="post" action="${props.resendAction}" class="secondary-form">
 <input type="hidden" name="_csrf" value="${props.csrfToken}">
+${hiddenFields}
 <p class="note">${t(locale, 'otp.resend_hint')}</p>
 <button type="submit" id="resend" class="button button--secondary">${t(locale, 'otp.resend')}</button>
 </form>

@@ -1,7 +1,8 @@
 // Password sign-in by personal ID number, tax code, username or phone (SPEC §2).
 // A wrong identifier and a wrong password are indistinguishable, in answer and in time.
 import type { Argon2Parameters } from '../config.ts';
-import { createDecoyVerifier, verifyPassword } from '../passwords/index.ts';
+import { createDecoyVerifier, hashPassword, needsRehash, verifyPassword } from '../passwords/index.ts';
+import type { Sealer } from '../secrets/index.ts';
 import { parseLegacyIdNumber, parseMobilePhone, parsePassport, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
 import type { Account, AccountStore, IdentifierCandidates } from './store.ts';
 import { normalizeUsername } from './username.ts';
@@ -38,21 +39,42 @@ export type SignInResult =
 
 export class PasswordSignIn {
   readonly #accounts: AccountStore;
+  readonly #argon2: Argon2Parameters;
+  readonly #sealer: Sealer;
   readonly #decoy: (password: string) => Promise<void>;
 
-  constructor(accounts: AccountStore, argon2: Argon2Parameters) {
+  constructor(accounts: AccountStore, argon2: Argon2Parameters, sealer: Sealer) {
     this.#accounts = accounts;
+    this.#argon2 = argon2;
+    this.#sealer = sealer;
     this.#decoy = createDecoyVerifier(argon2);
   }
 
-  async authenticate(identifier: string, password: string): Promise<SignInResult> {
+  /** The one active account the identifier names; several matches name none. */
+  async find(identifier: string): Promise<Account | undefined> {
     const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
-    const account = matches.length === 1 ? matches[0] : undefined;
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /** A keyed hash of the identifier as typed, for counting failures without storing it. */
+  identifierKey(identifier: string): string {
+    return this.#sealer.lookup(identifier.normalize('NFC').trim().toLowerCase(), 'signin.identifier');
+  }
+
+  async check(account: Account | undefined, password: string): Promise<SignInResult> {
     if (!account?.passwordHash) {
       await this.#decoy(password);
       return account ? { ok: false, reason: 'no_password', accountId: account.id } : { ok: false, reason: 'no_account' };
     }
     if (!(await verifyPassword(account.passwordHash, password))) return { ok: false, reason: 'wrong_password', accountId: account.id };
+    // Stronger argon2 parameters in configuration reach every account at its next sign-in.
+    if (needsRehash(account.passwordHash, this.#argon2)) {
+      await this.#accounts.upgradePasswordHash(account.id, account.passwordHash, await hashPassword(password, this.#argon2));
+    }
     return { ok: true, account };
+  }
+
+  async authenticate(identifier: string, password: string): Promise<SignInResult> {
+    return this.check(await this.find(identifier), password);
   }
 }

@@ -24,6 +24,8 @@ export interface Account {
   profile: Record<string, unknown>;
   passwordHash: string | null;
   passwordChangedAt: Date | null;
+  passwordChangeRequired: boolean;
+  roles: string[];
   updatedAt: Date;
 }
 
@@ -42,6 +44,7 @@ export interface NewAccount {
   profile?: Record<string, unknown>;
   passwordHash?: string | null;
   status?: Account['status'];
+  roles?: string[];
 }
 
 export const PURPOSE = {
@@ -70,7 +73,7 @@ export class DuplicateAccountError extends Error {
 
 const COLUMNS = [
   'id', 'type', 'status', 'username', 'national_id_kind', 'national_id_enc', 'tax_code_enc', 'phone_enc', 'phone_verified',
-  'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'updated_at',
+  'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'password_change_required', 'roles', 'updated_at',
 ];
 
 function isoDate(value: unknown): string | null {
@@ -110,6 +113,8 @@ export class AccountStore {
       profile: row.profile_enc ? JSON.parse(this.#sealer.open(row.profile_enc, PURPOSE.profile)) : {},
       passwordHash: row.password_hash,
       passwordChangedAt: row.password_changed_at ? new Date(row.password_changed_at) : null,
+      passwordChangeRequired: row.password_change_required,
+      roles: row.roles ?? [],
       updatedAt: new Date(row.updated_at),
     };
   }
@@ -137,6 +142,7 @@ export class AccountStore {
       profile_enc: input.profile && Object.keys(input.profile).length ? this.#sealer.seal(JSON.stringify(input.profile), PURPOSE.profile) : null,
       password_hash: input.passwordHash ?? null,
       password_changed_at: input.passwordHash ? this.#knex.fn.now() : null,
+      roles: JSON.stringify(input.roles ?? []),
     };
     try {
       const [created] = await this.#knex('accounts').insert(row).returning(COLUMNS);
@@ -186,7 +192,32 @@ export class AccountStore {
     return undefined;
   }
 
+  /**
+   * A new password: the one it replaces goes into the history (Hue-S Art. 9.1), and a
+   * change an operator required is done.
+   */
   async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
-    await this.#knex('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, updated_at: at });
+    await this.#knex.transaction(async (trx) => {
+      const current = await trx('accounts').select('password_hash').where({ id }).forUpdate().first();
+      if (current?.password_hash) await trx('password_history').insert({ account_id: id, password_hash: current.password_hash, created_at: at });
+      await trx('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, password_change_required: false, updated_at: at });
+    });
+  }
+
+  /** The same password re-hashed with current parameters: not a change, no history entry. */
+  async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void> {
+    await this.#knex('accounts').where({ id, password_hash: previousHash }).update({ password_hash: passwordHash });
+  }
+
+  /** The current hash and earlier ones, newest first (what `isReused` expects). */
+  async passwordHashes(id: string): Promise<string[]> {
+    const account = await this.#knex('accounts').select('password_hash').where({ id }).first();
+    const history = await this.#knex('password_history').select('password_hash').where({ account_id: id }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]);
+    return [account?.password_hash, ...history.map((row: { password_hash: string }) => row.password_hash)].filter(Boolean);
+  }
+
+  async requirePasswordChange(id: string): Promise<boolean> {
+    const updated = await this.#knex('accounts').where({ id }).update({ password_change_required: true }).returning('id');
+    return updated.length === 1;
   }
 }

@@ -17,7 +17,12 @@ export type AuditEventType =
   | 'otp.failed'
   | 'account.activated'
   | 'password.reset_requested'
-  | 'password.reset';
+  | 'password.reset'
+  | 'password.changed'
+  | 'account.locked'
+  | 'account.unlocked'
+  | 'signin.throttled'
+  | 'second_factor.added';
 
 export interface AuditEvent {
   type: AuditEventType;

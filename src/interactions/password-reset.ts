@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import type { Config } from '../config.ts';
 import { identifierCandidates, MAX_IDENTIFIER_LENGTH, type AccountStore } from '../accounts/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { AccountNotifier } from '../accounts/notifications.ts';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db/index.ts';
 import type { Csrf } from '../http/csrf.ts';
@@ -14,7 +15,7 @@ import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t } from '../i18n/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
 import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
-import { checkPassword, hashPassword } from '../passwords/index.ts';
+import { checkPassword, hashPassword, isReused } from '../passwords/index.ts';
 import { SmsDeliveryError } from '../sms/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
@@ -22,6 +23,7 @@ import { flowBase, requestFacts, showError, type Interaction } from './respond.t
 
 export interface PasswordResetDeps {
   config: Config;
+  notifier: AccountNotifier;
   knex: Knex;
   clock: Clock;
   accounts: AccountStore;
@@ -34,7 +36,7 @@ export interface PasswordResetDeps {
 const NEW_PASSWORD_WINDOW_MS = 10 * 60_000;
 
 export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps): void {
-  const { config, knex, clock, accounts, otp, audit, csrf } = deps;
+  const { config, knex, clock, accounts, otp, audit, csrf, notifier } = deps;
 
   function shellFor(ctx: Context, title: string) {
     const interaction = ctx.state.interaction as Interaction | undefined;
@@ -159,8 +161,14 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     if (!challenge.subject || !verifiedRecently || challenge.completedAt) return showError(ctx, config, 410, 'otp.expired');
 
     const password = form.password ?? '';
-    const broken: string[] = checkPassword(password);
+    const account = await accounts.findById(challenge.subject);
+    if (!account) return showError(ctx, config, 410, 'otp.expired');
+    const broken: string[] = checkPassword(password, config.passwordPolicy, {
+      nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
+    });
     if (password !== (form.passwordConfirmation ?? '')) broken.push('password.mismatch');
+    // Hue-S Art. 9.1: a reset may not bring back a password used before either.
+    if (broken.length === 0 && (await isReused(password, await accounts.passwordHashes(account.id), config.passwordPolicy.historyDepth))) broken.push('password.reused');
     if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
 
     const passwordHash = await hashPassword(password, config.argon2);
@@ -169,6 +177,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     await accounts.setPassword(challenge.subject, passwordHash, clock.now());
     const revoked = await revokeAccountSessions(knex, challenge.subject);
     await audit.record({ type: 'password.reset', accountId: challenge.subject, ...requestFacts(ctx), details: { revoked } });
+    await notifier.notify(account.phone, 'password_changed');
 
     const shell = shellFor(ctx, 'notice.title');
     const base = flowBase(ctx);

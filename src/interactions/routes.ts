@@ -16,8 +16,10 @@ import { consentPage } from '../../views/consent.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
+import { signInSteps, type SignInStepDeps } from './sign-in-steps.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps {
+export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, SignInStepDeps {
   config: Config;
   provider: Provider;
   signIn: PasswordSignIn;
@@ -42,21 +44,24 @@ export function standaloneRoutes(deps: InteractionDeps): Router {
   router.use(['/register', '/forgot'], formErrors(deps.config));
   addRegistrationRoutes(router, deps);
   addPasswordResetRoutes(router, deps);
-  addRegistrationRoutes(router, deps);
-  addPasswordResetRoutes(router, deps);
   return router;
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const { config, provider, signIn, audit, csrf } = deps;
+  const { config, clock, provider, signIn, audit, csrf, lockout, notifier } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
+  const steps = signInSteps(deps);
 
   async function clientOf(interaction: Interaction) {
     const client = await provider.Client.find(String(interaction.params.client_id));
     return { name: client?.clientName ?? String(interaction.params.client_id), logoUri: client?.logoUri };
   }
 
-  async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: string) {
+  function minutesUntil(until: Date): number {
+    return Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
+  }
+
+  async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: string, errorParams?: Record<string, number>) {
     const shell = pageShell(ctx, config, 'login.title', localeOf(ctx, interaction.params.ui_locales));
     const client = await clientOf(interaction);
     ctx.status = status;
@@ -68,6 +73,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       clientLogoUri: client.logoUri,
       identifier,
       error,
+      errorParams,
       forgotPasswordHref: `/interaction/${interaction.uid}/forgot`,
       registerHref: `/interaction/${interaction.uid}/register`,
     });
@@ -108,7 +114,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       // authentication, said to the app at once rather than a sign-in that never satisfies.
       const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
       const wanted = acr?.values ?? (acr?.value ? [acr.value] : undefined);
-      if (wanted && !wanted.includes(ACR.password)) {
+      if (wanted && !wanted.includes(ACR.password) && !wanted.includes(ACR.secondFactor)) {
         return finish(ctx, provider, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level is not available' });
       }
       const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint.slice(0, MAX_IDENTIFIER_LENGTH) : undefined;
@@ -131,15 +137,36 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!identifier) return renderLogin(ctx, interaction, 400, identifier, 'signin.identifier_required');
     if (!password) return renderLogin(ctx, interaction, 400, identifier, 'signin.password_required');
 
-    const result = await signIn.authenticate(identifier, password);
+    // Failures are counted under the account, or under the identifier when it names none,
+    // with the same limits: a lock looks the same either way (SPEC §6).
+    const account = await signIn.find(identifier);
+    const identifierKey = signIn.identifierKey(identifier);
+    const keys = {
+      subject: account ? (`account:${account.id}` as const) : (`identifier:${identifierKey}` as const),
+      identifierIp: `identifier-ip:${identifierKey}:${ctx.ip}` as const,
+      ip: `ip:${ctx.ip}` as const,
+    };
     const clientId = String(interaction.params.client_id);
+    const lockedUntil = await lockout.lockedUntil([keys.subject, keys.identifierIp, keys.ip]);
+    if (lockedUntil) {
+      await audit.record({ type: 'signin.throttled', accountId: account?.id ?? null, clientId, ...requestFacts(ctx) });
+      return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(lockedUntil) });
+    }
+
+    const result = await signIn.check(account, password);
     if (!result.ok) {
-      const accountId = result.reason === 'no_account' ? null : result.accountId;
-      await audit.record({ type: 'signin.failed', accountId, clientId, ...requestFacts(ctx), details: { reason: result.reason } });
+      const outcome = await lockout.recordFailure(keys);
+      await audit.record({ type: 'signin.failed', accountId: account?.id ?? null, clientId, ...requestFacts(ctx), details: { reason: result.reason } });
+      if (outcome.lockedNow && account) {
+        await audit.record({ type: 'account.locked', accountId: account.id, clientId, ...requestFacts(ctx) });
+        await notifier.notify(account.phone, 'account_locked');
+      }
+      await sleep(lockout.delayAfter(outcome.failures) * 1000);
+      if (outcome.lockedNow) return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(outcome.lockedUntil!) });
       return renderLogin(ctx, interaction, 401, identifier, 'signin.failed');
     }
-    await audit.record({ type: 'signin.succeeded', accountId: result.account.id, clientId, ...requestFacts(ctx), details: { method: 'password' } });
-    await finish(ctx, provider, { login: { accountId: result.account.id, acr: ACR.password, amr: ['pwd'], remember: true } });
+    await lockout.recordSuccess([keys.subject, keys.identifierIp]);
+    await steps.proceed(ctx, interaction, result.account, { accountId: result.account.id, uid: interaction.uid, amr: ['pwd'], secondFactor: false, warned: false });
   });
 
   router.post('/confirm', async (ctx) => {
@@ -166,6 +193,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await finish(ctx, provider, { consent: { grantId } }, true);
   });
 
+  steps.addRoutes(router);
   addRegistrationRoutes(router, deps);
   addPasswordResetRoutes(router, deps);
   return router;

@@ -17,7 +17,7 @@ export interface OtpSettings {
   maxPerIpPerHour: number;
 }
 
-export type OtpPurpose = 'registration' | 'password_reset';
+export type OtpPurpose = 'registration' | 'password_reset' | 'sign_in';
 
 export type OtpErrorCode = 'otp.invalid' | 'otp.expired' | 'otp.too_many_attempts' | 'otp.resend_too_soon' | 'otp.rate_limited';
 
@@ -63,7 +63,7 @@ export interface Challenge {
 
 /** What the SMS says; kept without diacritics so it fits one GSM-7 message on any phone. */
 export function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number): string {
-  const what = purpose === 'registration' ? 'dang ky tai khoan' : 'dat lai mat khau';
+  const what = { registration: 'dang ky tai khoan', password_reset: 'dat lai mat khau', sign_in: 'dang nhap' }[purpose];
   return `Ma xac thuc ${what} cua ban la ${code}, hieu luc ${ttlMinutes} phut. Khong cung cap ma nay cho bat ky ai.`;
 }
 

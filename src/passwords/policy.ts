@@ -74,12 +74,13 @@ function squash(value: string): string {
   return value.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-// Three is the shortest username there is (accounts/username.ts). Two-letter name parts (An,
-// Lê, Hà, Vũ) are left out: they sit inside too many unrelated passwords to refuse them all.
-// Three-letter ones (Văn, Thị, Lan) are kept although they occasionally refuse an innocent
-// word ("nothing" for a Thị): the person is told why and picks another, whereas a surname or
-// given name with a year is among the first things tried against an account.
+// Three is the shortest username there is (accounts/username.ts), and the shortest number
+// or code worth refusing.
 const MIN_PERSONAL_LENGTH = 3;
+// Name parts count from four letters (Nguyễn, Trần → "tran", Hương): the syllables of three
+// or fewer (Văn, Thị, Anh, Lan, An) sit inside too many unrelated words and names ("Vân",
+// "nothing") to refuse them all. The whole name, joined, always counts.
+const MIN_NAME_PART_LENGTH = 4;
 
 function personalValues(personal: PersonalData): string[] {
   const values: string[] = [];
@@ -97,7 +98,7 @@ function personalValues(personal: PersonalData): string[] {
   if (username) values.push(squash(fold(username)));
   if (fullName) {
     const parts = fold(fullName).split(/[\s'-]+/).map(squash);
-    values.push(...parts, parts.join(''));
+    values.push(...parts.filter((part) => part.length >= MIN_NAME_PART_LENGTH), parts.join(''));
   }
   return values.filter((value) => value.length >= MIN_PERSONAL_LENGTH);
 }

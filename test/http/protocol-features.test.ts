@@ -138,7 +138,7 @@ test('acr_values for password assurance: the ID token carries that acr, and amr 
 });
 
 test('acr_values asking for a level not offered yet is answered with the level reached, for the app to check', async (t) => {
-  const { tokens } = await signIn({ acr_values: ACR.secondFactor });
+  const { tokens } = await signIn({ acr_values: ACR.vneid });
   t.is(tokens.claims()!.acr, ACR.password);
 });
 
@@ -148,7 +148,7 @@ test('an essential acr the provider cannot reach ends the request with unmet_aut
   const rp = await discover(server, client);
   const agent = new UserAgent();
   // OpenID Connect Core §5.5.1.1: an essential acr that cannot be met is a failed authentication.
-  const start = await startAuthorization(rp, { claims: JSON.stringify({ id_token: { acr: { essential: true, values: [ACR.secondFactor] } } }) });
+  const start = await startAuthorization(rp, { claims: JSON.stringify({ id_token: { acr: { essential: true, values: [ACR.vneid] } } }) });
 
   let page: Page = await agent.get(start.url.href, RP_CALLBACK);
   if (!page.url.startsWith(RP_CALLBACK)) {

@@ -1,0 +1,266 @@
+// What follows a right password, before any token is issued (issue 4): a second factor
+// when the account has one or the app asks for more than a password; an authenticator
+// for administrators, who may not sign in without one; a new password when the old one
+// expired (Hue-S Art. 9.1: at least every 90 days) or an operator asked; a warning in the
+// 14 days before expiry. Each step's page carries a signed ticket of what is proven so far.
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Account, AccountStore } from '../accounts/index.ts';
+import { maskPhone } from '../accounts/index.ts';
+import type { AccountNotifier } from '../accounts/notifications.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { Csrf } from '../http/csrf.ts';
+import { readForm } from '../http/form.ts';
+import { localeOf, pageShell } from '../http/page-shell.ts';
+import { ACR } from '../oidc/configuration.ts';
+import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
+import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
+import type { SignInLockout } from '../passwords/lockout.ts';
+import { SmsDeliveryError } from '../sms/index.ts';
+import { otpPage } from '../../views/otp.ts';
+import { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from '../../views/security.ts';
+import { finish, requestFacts, showError, type Interaction } from './respond.ts';
+import type { Ticket, TicketSigner } from './sign-in-ticket.ts';
+
+export interface SignInStepDeps {
+  config: Config;
+  clock: Clock;
+  provider: Provider;
+  accounts: AccountStore;
+  totp: TotpFactors;
+  otp: SmsOtp;
+  lockout: SignInLockout;
+  notifier: AccountNotifier;
+  audit: AuditLog;
+  csrf: Csrf;
+  tickets: TicketSigner;
+}
+
+const SECOND_FACTOR_METHODS = new Set(['otp', 'sms']);
+
+/** Whether the app asked for more than a password (acr_values, or an essential acr claim). */
+export function wantsSecondFactor(interaction: Interaction): boolean {
+  const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
+  const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
+  const essential = acr?.values ?? (acr?.value ? [acr.value] : []);
+  const levels = [...requested, ...essential];
+  return levels.length > 0 && !levels.includes(ACR.password) && levels.some((level) => level === ACR.secondFactor);
+}
+
+export function signInSteps(deps: SignInStepDeps) {
+  const { config, clock, provider, accounts, totp, otp, lockout, notifier, audit, csrf, tickets } = deps;
+
+  function shellFor(ctx: Context, interaction: Interaction, title: string) {
+    return pageShell(ctx, config, title, localeOf(ctx, interaction.params.ui_locales));
+  }
+
+  function render(ctx: Context, status: number, body: string) {
+    ctx.status = status;
+    ctx.type = 'html';
+    ctx.body = body;
+  }
+
+  function step(ctx: Context, interaction: Interaction, ticket: Omit<Ticket, 'expiresAt'>, path: string) {
+    return {
+      csrfToken: csrf.issue(ctx, `step:${interaction.uid}`),
+      action: `/interaction/${interaction.uid}/${path}`,
+      ticket: tickets.issue(ticket, clock.now()),
+    };
+  }
+
+  async function sendSignInCode(ctx: Context, account: Account, ticket: Omit<Ticket, 'expiresAt'>, interaction: Interaction, error?: { error: string; errorParams?: Record<string, number> }) {
+    const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : await otp.create({ purpose: 'sign_in', subject: account.id, phone: account.phone! });
+    let failure = error;
+    if (!ticket.challengeId && challenge) {
+      try {
+        await otp.send(challenge, ctx.ip);
+      } catch (sendError) {
+        if (sendError instanceof OtpError) failure = { error: sendError.code, errorParams: sendError.params };
+        else if (sendError instanceof SmsDeliveryError) failure = { error: 'register.sms_failed' };
+        else throw sendError;
+      }
+    }
+    const next = { ...ticket, challengeId: challenge!.id };
+    const form = step(ctx, interaction, next, 'sms-code');
+    render(ctx, failure ? 400 : 200, otpPage(shellFor(ctx, interaction, 'totp.heading'), {
+      csrfToken: form.csrfToken,
+      action: form.action,
+      resendAction: `/interaction/${interaction.uid}/sms-code/resend`,
+      hidden: { ticket: form.ticket },
+      heading: 'totp.heading',
+      maskedPhone: maskPhone(account.phone!),
+      ...failure,
+    }));
+  }
+
+  /** Shows the next step the sign-in needs, or finishes it. */
+  async function proceed(ctx: Context, interaction: Interaction, account: Account, ticket: Omit<Ticket, 'expiresAt'>): Promise<void> {
+    if (!ticket.secondFactor) {
+      const enrolled = await totp.isEnrolled(account.id);
+      if (enrolled) {
+        return render(ctx, 200, totpPage(shellFor(ctx, interaction, 'totp.heading'), step(ctx, interaction, ticket, 'totp')));
+      }
+      if (account.roles.includes('admin')) {
+        const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
+        return render(ctx, 200, totpEnrolPage(shellFor(ctx, interaction, 'totp.enrol_heading'), { ...step(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: true }));
+      }
+      if (wantsSecondFactor(interaction) && account.phone) return sendSignInCode(ctx, account, ticket, interaction);
+    }
+
+    const status = passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy);
+    if (account.passwordHash && (account.passwordChangeRequired || status.state === 'expired')) {
+      const reason = account.passwordChangeRequired ? 'required' : 'expired';
+      return render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors: [] }));
+    }
+    if (status.state === 'warn' && !ticket.warned) {
+      const form = step(ctx, interaction, ticket, 'password-now');
+      return render(ctx, 200, passwordWarningPage(shellFor(ctx, interaction, 'password_warning.heading'), { ...form, laterAction: `/interaction/${interaction.uid}/password-later`, daysLeft: status.daysLeft ?? 0 }));
+    }
+
+    const strong = ticket.amr.some((method) => SECOND_FACTOR_METHODS.has(method));
+    await audit.record({ type: 'signin.succeeded', accountId: account.id, clientId: String(interaction.params.client_id), ...requestFacts(ctx), details: { amr: ticket.amr.join(' ') } });
+    await finish(ctx, provider, { login: { accountId: account.id, acr: strong ? ACR.secondFactor : ACR.password, amr: ticket.amr, remember: true } });
+  }
+
+  /** The ticket and account of a step's form post, or an error page. */
+  async function continuing(ctx: Context): Promise<{ interaction: Interaction; ticket: Ticket; account: Account; form: Record<string, string> } | undefined> {
+    const interaction = ctx.state.interaction as Interaction;
+    const form = await readForm(ctx);
+    if (!csrf.verify(ctx, `step:${interaction.uid}`, form._csrf)) {
+      showError(ctx, config, 403, 'csrf.invalid');
+      return undefined;
+    }
+    const ticket = tickets.read(form.ticket, interaction.uid, clock.now());
+    const account = ticket ? await accounts.findById(ticket.accountId) : undefined;
+    if (!ticket || !account || account.status !== 'active') {
+      showError(ctx, config, 400, 'signin.step_expired');
+      return undefined;
+    }
+    return { interaction, ticket, account, form };
+  }
+
+  /** A wrong second factor counts as a failed sign-in of the account: guessing is locked out too. */
+  async function countFailure(ctx: Context, account: Account): Promise<boolean> {
+    const outcome = await lockout.recordFailure({ subject: `account:${account.id}`, identifierIp: `identifier-ip:${account.id}:${ctx.ip}`, ip: `ip:${ctx.ip}` });
+    if (outcome.lockedNow) {
+      await audit.record({ type: 'account.locked', accountId: account.id, ...requestFacts(ctx) });
+      await notifier.notify(account.phone, 'account_locked');
+    }
+    return outcome.lockedUntil !== null && outcome.lockedUntil > clock.now();
+  }
+
+  function addRoutes(router: Router): void {
+    router.post('/totp', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket, account, form } = state;
+      const code = (form.code ?? '').trim();
+      try {
+        if (/^\d{3}\s?\d{3}$/.test(code)) await totp.verify(account.id, code.replace(/\s/g, ''));
+        else await totp.useRecoveryCode(account.id, code);
+      } catch (error) {
+        if (!(error instanceof TotpError)) throw error;
+        const locked = await countFailure(ctx, account);
+        await audit.record({ type: 'signin.failed', accountId: account.id, ...requestFacts(ctx), details: { reason: error.code } });
+        if (locked) return showError(ctx, config, 429, 'totp.too_many_attempts');
+        return render(ctx, 400, totpPage(shellFor(ctx, interaction, 'totp.heading'), { ...step(ctx, interaction, ticket, 'totp'), error: error.code }));
+      }
+      await proceed(ctx, interaction, account, { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] });
+    });
+
+    router.post('/sms-code', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket, account, form } = state;
+      if (!ticket.challengeId) return showError(ctx, config, 400, 'signin.step_expired');
+      try {
+        await otp.verify({ id: ticket.challengeId, purpose: 'sign_in', subject: account.id }, (form.code ?? '').trim());
+      } catch (error) {
+        if (!(error instanceof OtpError)) throw error;
+        await audit.record({ type: 'otp.failed', accountId: account.id, ...requestFacts(ctx), details: { purpose: 'sign_in', reason: error.code } });
+        return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
+      }
+      await proceed(ctx, interaction, account, { ...ticket, challengeId: undefined, secondFactor: true, amr: [...ticket.amr, 'sms'] });
+    });
+
+    router.post('/sms-code/resend', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket, account } = state;
+      const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : undefined;
+      if (!challenge) return showError(ctx, config, 400, 'signin.step_expired');
+      try {
+        await otp.send(challenge, ctx.ip);
+        return sendSignInCode(ctx, account, ticket, interaction);
+      } catch (error) {
+        if (error instanceof OtpError) return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
+        if (error instanceof SmsDeliveryError) return sendSignInCode(ctx, account, ticket, interaction, { error: 'register.sms_failed' });
+        throw error;
+      }
+    });
+
+    router.post('/totp-enrol', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket, account, form } = state;
+      let codes: string[];
+      try {
+        codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''));
+      } catch (error) {
+        if (!(error instanceof TotpError)) throw error;
+        const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
+        return render(ctx, 400, totpEnrolPage(shellFor(ctx, interaction, 'totp.enrol_heading'), { ...step(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: account.roles.includes('admin'), error: error.code }));
+      }
+      await audit.record({ type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } });
+      await notifier.notify(account.phone, 'second_factor_added');
+      const next = { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] };
+      render(ctx, 200, recoveryCodesPage(shellFor(ctx, interaction, 'totp.codes_heading'), { ...step(ctx, interaction, next, 'continue'), codes }));
+    });
+
+    router.post('/continue', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      await proceed(ctx, state.interaction, state.account, state.ticket);
+    });
+
+    router.post('/password-now', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket } = state;
+      render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason: 'chosen', errors: [] }));
+    });
+
+    router.post('/password-later', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      await proceed(ctx, state.interaction, state.account, { ...state.ticket, warned: true });
+    });
+
+    router.post('/password', async (ctx) => {
+      const state = await continuing(ctx);
+      if (!state) return;
+      const { interaction, ticket, account, form } = state;
+      const password = form.password ?? '';
+      const errors: string[] = checkPassword(password, config.passwordPolicy, {
+        nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
+      });
+      if (password !== (form.passwordConfirmation ?? '')) errors.push('password.mismatch');
+      // Hue-S Art. 9.1: no password used before, the current one included.
+      if (errors.length === 0 && (await isReused(password, await accounts.passwordHashes(account.id), config.passwordPolicy.historyDepth))) errors.push('password.reused');
+      if (errors.length) {
+        const reason = account.passwordChangeRequired ? 'required' : passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy).state === 'expired' ? 'expired' : 'chosen';
+        return render(ctx, 400, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors }));
+      }
+      await accounts.setPassword(account.id, await hashPassword(password, config.argon2), clock.now());
+      await audit.record({ type: 'password.changed', accountId: account.id, ...requestFacts(ctx) });
+      await notifier.notify(account.phone, 'password_changed');
+      const updated = (await accounts.findById(account.id))!;
+      await proceed(ctx, interaction, updated, { ...ticket, warned: true });
+    });
+  }
+
+  return { proceed, addRoutes };
+}
