@@ -7,11 +7,13 @@ import { openServices, KEY_RELOAD_SECONDS, type Services } from './server.ts';
 import { ensureKeys, rotateKeys } from './oidc/keys.ts';
 import type { ClientAuthMethod } from './oidc/clients.ts';
 import { InvalidClientError, registerClient } from './oidc/register-client.ts';
-import { DuplicateAccountError, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
+import { DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { TTL } from './oidc/configuration.ts';
 import { createCitizenAccount, createOrganizationAccount, AccountInputError } from './accounts/operator-create.ts';
 
 class UsageError extends Error {}
+
+const COMMANDS = ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate'];
 
 const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
 
@@ -32,6 +34,13 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
                       --gender <male|female> --phone <phone> --password <password> [--username] [--email]
       --type organization --tax-code <code> --org-name <name> --phone <phone> --password <password>
                       [--username] [--email]
+  admin:create                  create an administrator (a citizen account with the admin role, same options
+                                as account:create --type citizen); administrators must enrol a second factor
+                                at their first sign-in
+  account:unlock --identifier <personal number, tax code, username or phone>
+                                lift a lock left by wrong passwords
+  account:require-password-change --identifier <…>
+                                the person must choose a new password at the next sign-in
   keys:rotate                   introduce new signing and cookie keys; the old ones are retired
                                 once what they signed has expired
   --help                        this text
@@ -59,6 +68,7 @@ const options = {
   email: { type: 'string' },
   'tax-code': { type: 'string' },
   'org-name': { type: 'string' },
+  identifier: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -91,8 +101,8 @@ async function clientCreate(services: Services, values: Values) {
   }, 'cli');
 }
 
-async function accountCreate(services: Services, values: Values) {
-  const type = required(values, 'type');
+async function accountCreate(services: Services, values: Values, roles: string[] = []) {
+  const type = roles.includes('admin') ? 'citizen' : required(values, 'type');
   const common = { phone: required(values, 'phone'), password: required(values, 'password'), username: values.username, email: values.email };
   const account =
     type === 'citizen'
@@ -102,14 +112,16 @@ async function accountCreate(services: Services, values: Values) {
           fullName: required(values, 'full-name'),
           birthdate: required(values, 'birthdate'),
           gender: required(values, 'gender'),
+          roles,
         })
       : type === 'organization'
         ? await createOrganizationAccount(services, { ...common, taxCode: required(values, 'tax-code'), orgName: required(values, 'org-name') })
         : undefined;
   if (!account) throw new UsageError('--type must be citizen or organization');
-  await services.audit.record({ type: 'account.created', accountId: account.id, details: { via: 'cli', type: account.type } });
+  await services.audit.record({ type: 'account.created', accountId: account.id, details: { via: 'cli', type: account.type, roles: roles.join(' ') } });
   return {
     id: account.id,
+    roles: account.roles,
     type: account.type,
     status: account.status,
     username: account.username,
@@ -118,6 +130,28 @@ async function accountCreate(services: Services, values: Values) {
     tax_code: account.taxCode ? maskTaxCode(account.taxCode) : undefined,
     phone: account.phone ? maskPhone(account.phone) : undefined,
   };
+}
+
+/** The one active account an operator names by personal number, tax code, username or phone. */
+async function namedAccount(services: Services, values: Values) {
+  const identifier = required(values, 'identifier');
+  const matches = await services.accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
+  if (matches.length !== 1) throw new UsageError(matches.length ? 'the identifier names several accounts: use the personal number or tax code' : 'no active account has this identifier');
+  return matches[0];
+}
+
+async function accountUnlock(services: Services, values: Values) {
+  const account = await namedAccount(services, values);
+  const unlocked = await services.lockout.unlock(account.id);
+  await services.audit.record({ type: 'account.unlocked', accountId: account.id, details: { via: 'cli' } });
+  return { id: account.id, unlocked };
+}
+
+async function accountRequirePasswordChange(services: Services, values: Values) {
+  const account = await namedAccount(services, values);
+  await services.accounts.requirePasswordChange(account.id);
+  await services.audit.record({ type: 'password.change_required', accountId: account.id, details: { via: 'cli' } });
+  return { id: account.id, password_change_required: true };
 }
 
 async function keysRotate(services: Services) {
@@ -143,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 64;
   }
-  if (!['migrate', 'client:create', 'account:create', 'keys:rotate'].includes(command)) {
+  if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command "${command}" (see --help)`);
   }
   const config = loadConfig();
@@ -156,6 +190,9 @@ async function main(argv: string[]): Promise<number> {
       await migrateToLatest(services.db.knex);
       if (command === 'client:create') output = await clientCreate(services, values);
       else if (command === 'account:create') output = await accountCreate(services, values);
+      else if (command === 'admin:create') output = await accountCreate(services, values, ['admin']);
+      else if (command === 'account:unlock') output = await accountUnlock(services, values);
+      else if (command === 'account:require-password-change') output = await accountRequirePasswordChange(services, values);
       else output = await keysRotate(services);
     }
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

@@ -50,7 +50,7 @@ async function commonFields(services: Services, input: CommonInput, personal: Pe
 
 export async function createCitizenAccount(
   services: Services,
-  input: CommonInput & { nationalId: string; fullName: string; birthdate: string; gender: string },
+  input: CommonInput & { nationalId: string; fullName: string; birthdate: string; gender: string; roles?: string[] },
 ): Promise<Account> {
   if (input.gender !== 'male' && input.gender !== 'female') throw new AccountInputError('gender', 'must be male or female');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.birthdate) || Number.isNaN(Date.parse(input.birthdate))) {
@@ -65,6 +65,7 @@ export async function createCitizenAccount(
     fullName,
     birthdate: input.birthdate,
     gender: input.gender,
+    roles: input.roles ?? [],
     ...(await commonFields(services, input, { nationalId: personal.number, fullName })),
   });
 }

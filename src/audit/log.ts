@@ -22,7 +22,8 @@ export type AuditEventType =
   | 'account.locked'
   | 'account.unlocked'
   | 'signin.throttled'
-  | 'second_factor.added';
+  | 'second_factor.added'
+  | 'password.change_required';
 
 export interface AuditEvent {
   type: AuditEventType;

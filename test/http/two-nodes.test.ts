@@ -108,6 +108,22 @@ onPostgres('a code issued by one node is redeemed once, at the other', async (t)
   t.false(introspection.active);
 });
 
+onPostgres('wrong passwords spread over two nodes count together and lock the account on both', async (t) => {
+  const { citizen, rp } = await newRelyingParty();
+  const attempt = async (node: NodeName, password: string) => {
+    cluster.route(node);
+    const agent = new UserAgent();
+    const page = await agent.get((await startAuthorization(rp)).url.href, RP_CALLBACK);
+    const login = readForm(page);
+    return agent.submit(page, { action: login.action, fields: { ...login.fields, identifier: citizen.nationalId, password } }, RP_CALLBACK);
+  };
+  const nodes: NodeName[] = ['a', 'b', 'a', 'b'];
+  for (const [index, node] of nodes.entries()) t.is((await attempt(node, `Sai-mật-khẩu-${index}x`)).status, 401);
+  t.is((await attempt('b', 'Sai-mật-khẩu-9x')).status, 429, 'the fifth failure, wherever it lands, locks');
+  t.is((await attempt('a', citizen.password)).status, 429, 'and node A knows it');
+  cluster.route('a');
+});
+
 onPostgres('the same code redeemed at both nodes at the same moment: exactly one succeeds', async (t) => {
   const { citizen, rp } = await newRelyingParty();
   const start = await startAuthorization(rp);

@@ -1,0 +1,192 @@
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { generate } from 'otplib';
+import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
+import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
+import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, startAuthorization, type FlowStart } from '../helpers/relying-party.ts';
+import { createCitizenAccount } from '../../src/accounts/operator-create.ts';
+import { hashPassword } from '../../src/passwords/index.ts';
+import { t as translate } from '../../src/i18n/index.ts';
+import { escapeHtml } from '../../src/http/html.ts';
+
+let now = Date.now();
+const clock = { now: () => new Date(now) };
+const DAY = 24 * 3600_000;
+let server: TestServer;
+let rp: oidc.Configuration;
+
+test.before(async () => {
+  server = await startTestServer({ clock });
+  rp = await discover(server, await createTestClient(server));
+});
+test.after.always(async () => {
+  await server?.stop();
+});
+
+const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+const knex = () => server.services.db.knex;
+
+async function submit(agent: UserAgent, page: Page, fields: Record<string, string>, index = 0) {
+  const form = readForm(page, undefined, index);
+  return agent.submit(page, { action: form.action, fields: { ...form.fields, ...fields } }, RP_CALLBACK);
+}
+
+/** Password sign-in; returns the page after it (a step, the consent, or the callback). */
+async function passwordStep(agent: UserAgent, identifier: string, password: string, params: Record<string, string> = {}) {
+  const start = await startAuthorization(rp, params);
+  const login = await agent.get(start.url.href, RP_CALLBACK);
+  return { start, page: await submit(agent, login, { identifier, password }) };
+}
+
+/** Gives consent if asked, and exchanges the code. */
+async function tokensFrom(agent: UserAgent, start: FlowStart, page: Page) {
+  const callback = page.url.startsWith(RP_CALLBACK) ? page : await submit(agent, page, { decision: 'allow' });
+  return completeFlow(rp, start, callback);
+}
+
+test.serial('a password aged 91 days must be changed before any token: not to itself, nor to any earlier one', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000101' });
+  const earlier = 'Ngày-Xưa-Cũ-2019';
+  await knex()('password_history').insert({ account_id: citizen.account.id, password_hash: await hashPassword(earlier, server.config.argon2), created_at: new Date(now - 400 * DAY) });
+  await knex()('accounts').where({ id: citizen.account.id }).update({ password_changed_at: new Date(now - 91 * DAY) });
+
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  t.false(page.url.startsWith(RP_CALLBACK), 'no code yet');
+  t.true(shows(page, 'password_change.heading'));
+  t.is(await knex()('oidc_models').where({ model: 'AuthorizationCode', account_id: citizen.account.id }).first(), undefined);
+
+  for (const reused of [citizen.password, earlier]) {
+    const refused = await submit(agent, page, { password: reused, passwordConfirmation: reused });
+    t.is(refused.status, 400);
+    t.true(shows(refused, 'password.reused'), reused);
+  }
+  const fresh = 'Mùa-Thu-Hà-Nội-26';
+  const after = await submit(agent, page, { password: fresh, passwordConfirmation: fresh });
+  const tokens = await tokensFrom(agent, start, after);
+  t.is(tokens.claims()!.sub, citizen.account.id);
+  const sms = (await readOutbox(server)).filter((message) => message.to === '+84977000101');
+  t.is(sms.length, 1, 'the person is told by SMS that the password changed');
+  t.false(sms[0].body.includes(fresh));
+  const history = await knex()('password_history').where({ account_id: citizen.account.id });
+  t.is(history.length, 2, 'the replaced password joined the history');
+});
+
+test.serial('from 14 days before expiry the person is warned, and may go on or change now', async (t) => {
+  const citizen = await createTestCitizen(server);
+  await knex()('accounts').where({ id: citizen.account.id }).update({ password_changed_at: new Date(now - 80 * DAY) });
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  t.true(shows(page, 'password_warning.message', { days: 10 }));
+  const later = await submit(agent, page, {}, 1);
+  const tokens = await tokensFrom(agent, start, later);
+  t.is(tokens.claims()!.sub, citizen.account.id);
+});
+
+test.serial('an operator can require a new password at the next sign-in', async (t) => {
+  const citizen = await createTestCitizen(server);
+  await server.services.accounts.requirePasswordChange(citizen.account.id);
+  const { page } = await passwordStep(new UserAgent(), citizen.nationalId, citizen.password);
+  t.true(shows(page, 'password_change.reason_required'));
+});
+
+test.serial('five wrong passwords lock the account; the right one is refused while locked; the lock lifts with time', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000102' });
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    const { page } = await passwordStep(new UserAgent(), citizen.nationalId, `Sai-mật-khẩu-${attempt}x`);
+    t.is(page.status, 401);
+  }
+  const fifth = await passwordStep(new UserAgent(), citizen.nationalId, 'Sai-mật-khẩu-5x');
+  t.is(fifth.page.status, 429);
+  t.true(shows(fifth.page, 'signin.locked', { minutes: 15 }));
+  const sms = (await readOutbox(server)).filter((message) => message.to === '+84977000102');
+  t.is(sms.length, 1, 'the account holder is told by SMS');
+
+  const rightButLocked = await passwordStep(new UserAgent(), citizen.nationalId, citizen.password);
+  t.is(rightButLocked.page.status, 429);
+  const events = await knex()('audit_events').where({ account_id: citizen.account.id }).whereIn('type', ['account.locked', 'signin.throttled']);
+  t.deepEqual(events.map((event) => event.type).sort(), ['account.locked', 'signin.throttled']);
+
+  now += 15 * 60_000 + 1000;
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  t.truthy((await tokensFrom(agent, start, page)).access_token);
+});
+
+test.serial('an unknown identifier is locked the same way: the lock tells nothing', async (t) => {
+  const pages: Page[] = [];
+  for (let attempt = 1; attempt <= 5; attempt += 1) pages.push((await passwordStep(new UserAgent(), '001099777777', `Sai-mật-khẩu-${attempt}x`)).page);
+  t.deepEqual(pages.map((page) => page.status), [401, 401, 401, 401, 429]);
+  t.true(shows(pages[4], 'signin.locked', { minutes: 15 }));
+});
+
+test.serial('an operator unlock lets the person in at once', async (t) => {
+  const citizen = await createTestCitizen(server);
+  for (let attempt = 1; attempt <= 5; attempt += 1) await passwordStep(new UserAgent(), citizen.nationalId, `Sai-mật-khẩu-${attempt}x`);
+  t.is((await passwordStep(new UserAgent(), citizen.nationalId, citizen.password)).page.status, 429);
+  t.true(await server.services.lockout.unlock(citizen.account.id));
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  t.truthy((await tokensFrom(agent, start, page)).access_token);
+});
+
+test.serial('an administrator enrols an authenticator at the first sign-in, then signs in with it or with a recovery code once', async (t) => {
+  const password = 'Sóng-Biển-Lăng-Cô-8';
+  const admin = await createCitizenAccount(server.services, {
+    nationalId: '046088000555', fullName: 'Lê Quản Trị', birthdate: '1988-08-08', gender: 'male', phone: '0977000103', password, roles: ['admin'],
+  });
+  const agent = new UserAgent();
+  const first = await passwordStep(agent, '046088000555', password);
+  t.true(shows(first.page, 'totp.enrol_required'), 'no way around enrolment');
+  t.regex(first.page.body, /src="data:image\/png;base64,/);
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(first.page.body)![1];
+  const codesPage = await submit(agent, first.page, { code: await generate({ secret, epoch: Math.floor(now / 1000) }) });
+  const recovery = [...codesPage.body.matchAll(/<li><code>([0-9a-z-]+)<\/code><\/li>/gi)].map((match) => match[1]);
+  t.is(recovery.length, 10);
+  const enrolled = await tokensFrom(agent, first.start, await submit(agent, codesPage, {}));
+  t.deepEqual(enrolled.claims()!.amr, ['pwd', 'otp']);
+  t.is(enrolled.claims()!.acr, 'urn:xacthuc:loa:2');
+
+  now += 60_000;
+  const again = new UserAgent();
+  const second = await passwordStep(again, '046088000555', password);
+  t.true(shows(second.page, 'totp.heading'));
+  const wrong = await submit(again, second.page, { code: '000000' });
+  t.true(shows(wrong, 'totp.invalid'));
+  const viaApp = await tokensFrom(again, second.start, await submit(again, wrong, { code: await generate({ secret, epoch: Math.floor(now / 1000) }) }));
+  t.deepEqual(viaApp.claims()!.amr, ['pwd', 'otp']);
+
+  const third = new UserAgent();
+  const withRecovery = await passwordStep(third, '046088000555', password);
+  const viaRecovery = await tokensFrom(third, withRecovery.start, await submit(third, withRecovery.page, { code: recovery[0] }));
+  t.is(viaRecovery.claims()!.sub, admin.id);
+
+  const fourth = new UserAgent();
+  const reuse = await passwordStep(fourth, '046088000555', password);
+  const refused = await submit(fourth, reuse.page, { code: recovery[0] });
+  t.true(shows(refused, 'totp.invalid'), 'a recovery code works once');
+  t.true((await readOutbox(server)).some((message) => message.to === '+84977000103'), 'told by SMS that a second factor was added');
+});
+
+test.serial('an app asking for more than a password gets an SMS step-up for a person without an authenticator', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000104' });
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password, { acr_values: 'urn:xacthuc:loa:2' });
+  t.true(page.body.includes('autocomplete="one-time-code"'));
+  const tokens = await tokensFrom(agent, start, await submit(agent, page, { code: await latestCode(server, '+84977000104') }));
+  t.is(tokens.claims()!.acr, 'urn:xacthuc:loa:2');
+  t.deepEqual(tokens.claims()!.amr, ['pwd', 'sms']);
+});
+
+test.serial('a hash made with older argon2 parameters is upgraded at the next sign-in', async (t) => {
+  const citizen = await createTestCitizen(server);
+  const old = await hashPassword(citizen.password, { memoryCost: 8192, timeCost: 3, parallelism: 1 });
+  await knex()('accounts').where({ id: citizen.account.id }).update({ password_hash: old });
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  await tokensFrom(agent, start, page);
+  const stored = (await knex()('accounts').select('password_hash').where({ id: citizen.account.id }).first()).password_hash as string;
+  t.not(stored, old);
+  t.regex(stored, new RegExp(`m=${server.config.argon2.memoryCost},p=1,t=${server.config.argon2.timeCost}\\$`));
+  t.is(await knex()('password_history').where({ account_id: citizen.account.id }).first(), undefined, 'an upgrade is not a password change');
+});
