@@ -106,6 +106,8 @@ export const en: Record<keyof typeof vi, string> = {
   'password_warning.later': 'Later',
   'signin.locked': 'Too many wrong attempts: signing in is paused for now. Try again in {minutes} minutes, or reset your password.',
   'signin.step_expired': 'This sign-in step has expired. Please sign in again.',
+  'two_factor.sign_in_first': 'Please sign in through an app that uses this account first, then open this page again in the same browser.',
+  'two_factor.enabled': 'Two-step verification is on. From your next sign-in you will be asked for a code from your authenticator app.',
   'server.error': 'Something went wrong on our side. Please try again in a few minutes.',
   'not_found': 'The page you asked for was not found. Please check the address.',
 

@@ -105,6 +105,8 @@ export const vi = {
   'password_warning.later': 'Để sau',
   'signin.locked': 'Bạn đã nhập sai nhiều lần nên tạm thời không thể đăng nhập. Vui lòng thử lại sau {minutes} phút hoặc đặt lại mật khẩu.',
   'signin.step_expired': 'Bước đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+  'two_factor.sign_in_first': 'Vui lòng đăng nhập qua một ứng dụng dùng tài khoản này trước, rồi mở lại trang này trên cùng trình duyệt.',
+  'two_factor.enabled': 'Xác thực hai lớp đã được bật. Từ lần đăng nhập sau, bạn sẽ được hỏi mã từ ứng dụng xác thực.',
   'server.error': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
   'not_found': 'Không tìm thấy trang bạn yêu cầu. Vui lòng kiểm tra lại địa chỉ.',
 

@@ -17,6 +17,7 @@ import { finish, requestFacts, showError, type Interaction } from './respond.ts'
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
 import { signInSteps, type SignInStepDeps } from './sign-in-steps.ts';
+import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, SignInStepDeps {
@@ -41,9 +42,10 @@ function formErrors(config: Config): Middleware {
 /** Registration and password reset on their own (`/register`, `/forgot`), outside any sign-in. */
 export function standaloneRoutes(deps: InteractionDeps): Router {
   const router = new Router();
-  router.use(['/register', '/forgot'], formErrors(deps.config));
+  router.use(['/register', '/forgot', '/account'], formErrors(deps.config));
   addRegistrationRoutes(router, deps);
   addPasswordResetRoutes(router, deps);
+  addTwoFactorRoutes(router, deps);
   return router;
 }
 

@@ -190,3 +190,26 @@ test.serial('a hash made with older argon2 parameters is upgraded at the next si
   t.regex(stored, new RegExp(`m=${server.config.argon2.memoryCost},p=1,t=${server.config.argon2.timeCost}\\$`));
   t.is(await knex()('password_history').where({ account_id: citizen.account.id }).first(), undefined, 'an upgrade is not a password change');
 });
+
+test.serial('a citizen turns on an authenticator from a signed-in browser; the next sign-in asks for it', async (t) => {
+  const stranger = await new UserAgent().get(`${server.url}/account/two-factor`);
+  t.is(stranger.status, 401);
+  t.true(shows(stranger, 'two_factor.sign_in_first'));
+
+  const citizen = await createTestCitizen(server, { phone: '0977000105' });
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, citizen.password);
+  await tokensFrom(agent, start, page);
+
+  const enrol = await agent.get(`${server.url}/account/two-factor`);
+  t.is(enrol.status, 200);
+  const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(enrol.body)![1];
+  const forged = await new UserAgent().request(`${server.url}/account/two-factor`, { form: { ...readForm(enrol).fields, code: '123456' } });
+  t.is(forged.status, 401, 'another browser cannot confirm it');
+  const codes = await submit(agent, enrol, { code: await generate({ secret, epoch: Math.floor(now / 1000) }) });
+  t.is([...codes.body.matchAll(/<li><code>/g)].length, 10);
+
+  now += 60_000;
+  const next = await passwordStep(new UserAgent(), citizen.nationalId, citizen.password);
+  t.true(shows(next.page, 'totp.heading'));
+});

@@ -41,7 +41,7 @@ async function withDatabase<T>(work: (knex: Awaited<ReturnType<typeof openDataba
 test.serial('--help lists every command', async (t) => {
   const { code, stdout } = await xacthuc('--help');
   t.is(code, 0);
-  for (const command of ['migrate', 'client:create', 'account:create', 'keys:rotate']) t.true(stdout.includes(command));
+  for (const command of ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate']) t.true(stdout.includes(command));
 });
 
 test.serial('migrate applies the migrations, and a second run has nothing to do', async (t) => {
@@ -110,6 +110,22 @@ test.serial('account:create makes an organization by tax code', async (t) => {
   const { code, stdout, stderr } = await xacthuc('account:create', '--type', 'organization', '--tax-code', '0100107518', '--org-name', 'Công ty Thử Nghiệm', '--phone', '+84987654321', '--password', 'Núi-Ngự-Bình-93');
   t.is(code, 0, stderr);
   t.is(JSON.parse(stdout).tax_code, '0100****18');
+});
+
+test.serial('admin:create makes an administrator; account:require-password-change and account:unlock find accounts by identifier', async (t) => {
+  const created = await xacthuc('admin:create', '--national-id', '046085000321', '--full-name', 'Phan Văn Quản', '--birthdate', '1985-02-02', '--gender', 'male', '--phone', '0911222333', '--password', 'Thành-Nội-Ngọ-Môn-5');
+  t.is(created.code, 0, created.stderr);
+  t.deepEqual(JSON.parse(created.stdout).roles, ['admin']);
+  const required = await xacthuc('account:require-password-change', '--identifier', '046085000321');
+  t.is(required.code, 0, required.stderr);
+  t.true(JSON.parse(required.stdout).password_change_required);
+  const unlocked = await xacthuc('account:unlock', '--identifier', '0911222333');
+  t.is(unlocked.code, 0, unlocked.stderr);
+  const unknown = await xacthuc('account:unlock', '--identifier', '001099000000');
+  t.is(unknown.code, 64);
+  t.regex(unknown.stderr, /no active account/);
+  const events = await withDatabase((knex) => knex('audit_events').whereIn('type', ['password.change_required', 'account.unlocked']));
+  t.is(events.length, 2);
 });
 
 test.serial('keys:rotate says when the new key signs and when the old one retires', async (t) => {
