@@ -1,19 +1,10 @@
 // Password policy settings (SPEC R5), validated once at start-up like every other setting: a
 // bad value stops the process with one line naming the variable. Defaults are the regulation's
 // (Hue-S Art. 9.1; Smart-HaiDuong Art. 8.1).
-import { ConfigError } from '../config.ts';
+import { ConfigError, integer } from '../config.ts';
 import { defaultPasswordPolicy, type PasswordPolicy } from './policy.ts';
 
 type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}–${max}`);
-  return value;
-}
 
 function historyDepth(env: Env): number | 'all' {
   const raw = env.PASSWORD_HISTORY_DEPTH;
