@@ -56,6 +56,10 @@ export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' 
   }));
   // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
   provider.proxy = deps.config.trustProxy;
+  // Only the address the load balancer itself saw (the last X-Forwarded-For entry) counts:
+  // entries before it are whatever the client chose to send, and must not steer the
+  // per-address limits.
+  provider.maxIpsCount = 1;
   return provider;
 }
 

@@ -29,7 +29,10 @@ export class Csrf {
 
   verify(ctx: Context, scope: string, token: unknown): boolean {
     const value = ctx.cookies.get(COOKIE);
-    if (!value || typeof token !== 'string' || token.length !== 43) return false;
-    return timingSafeEqual(Buffer.from(this.#sign(value, scope)), Buffer.from(token));
+    if (!value || typeof token !== 'string') return false;
+    const expected = Buffer.from(this.#sign(value, scope));
+    const given = Buffer.from(token);
+    // Compared as bytes: a token of 43 multi-byte characters is longer than 43 bytes.
+    return given.length === expected.length && timingSafeEqual(expected, given);
   }
 }

@@ -28,6 +28,8 @@ export function securityHeaders(): Middleware {
     for (const [name, value] of headers) {
       if (!ctx.res.hasHeader(name)) ctx.set(name, value);
     }
+    // Over TLS (directly, or as told by a trusted load balancer), browsers keep to https.
+    if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
     await next();
     // Pages carry interaction state and personal data; no browser or proxy may keep a copy.
     if (!ctx.headerSent && ctx.response.is('html') && !ctx.res.hasHeader('Cache-Control')) {

@@ -83,9 +83,9 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     return challenge?.purpose === 'password_reset' ? challenge : undefined;
   }
 
-  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+  async function sendCode(ctx: Context, challenge: Challenge, identifierKey?: string): Promise<{ error: string; params?: Record<string, number> } | undefined> {
     try {
-      await otp.send(challenge, ctx.ip);
+      await otp.send(challenge, ctx.ip, identifierKey);
       if (challenge.subject) await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset' } });
       return undefined;
     } catch (error) {
@@ -112,7 +112,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
       ? await otp.create({ purpose: 'password_reset', subject: account.id, phone: account.phone! })
       : await otp.createDecoy('password_reset');
     await audit.record({ type: 'password.reset_requested', accountId: account?.id ?? null, ...requestFacts(ctx), details: { matched: Boolean(account) } });
-    const failure = await sendCode(ctx, challenge);
+    const failure = await sendCode(ctx, challenge, identifierCandidates(identifier).nationalId ?? identifierCandidates(identifier).taxCode ?? identifier.toLowerCase());
     if (failure) return renderForgot(ctx, 429, identifier, failure.error);
     ctx.status = 303;
     ctx.redirect(`${base}/forgot/verify/${challenge.id}`);

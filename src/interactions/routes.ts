@@ -161,7 +161,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       await audit.record({ type: 'signin.failed', accountId: account?.id ?? null, clientId, ...requestFacts(ctx), details: { reason: result.reason } });
       if (outcome.lockedNow && account) {
         await audit.record({ type: 'account.locked', accountId: account.id, clientId, ...requestFacts(ctx) });
-        await notifier.notify(account.phone, 'account_locked');
+        // Not awaited: the answer must not take longer for an account than for no account.
+        void notifier.notify(account.phone, 'account_locked');
       }
       await sleep(lockout.delayAfter(outcome.failures) * 1000);
       if (outcome.lockedNow) return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(outcome.lockedUntil!) });

@@ -8,6 +8,8 @@ import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
+import type { Knex } from '../db/index.ts';
+import { revokeAccountSessions } from '../oidc/adapter.ts';
 import type { Account, AccountStore } from '../accounts/index.ts';
 import { maskPhone } from '../accounts/index.ts';
 import type { AccountNotifier } from '../accounts/notifications.ts';
@@ -27,6 +29,7 @@ import type { Ticket, TicketSigner } from './sign-in-ticket.ts';
 
 export interface SignInStepDeps {
   config: Config;
+  knex: Knex;
   clock: Clock;
   provider: Provider;
   accounts: AccountStore;
@@ -41,6 +44,9 @@ export interface SignInStepDeps {
 
 const SECOND_FACTOR_METHODS = new Set(['otp', 'sms']);
 
+/** What a sign-in has proven, without the step it is at. */
+export type StepState = Omit<Ticket, 'expiresAt' | 'step'>;
+
 /** Whether the app asked for more than a password (acr_values, or an essential acr claim). */
 export function wantsSecondFactor(interaction: Interaction): boolean {
   const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
@@ -51,7 +57,7 @@ export function wantsSecondFactor(interaction: Interaction): boolean {
 }
 
 export function signInSteps(deps: SignInStepDeps) {
-  const { config, clock, provider, accounts, totp, otp, lockout, notifier, audit, csrf, tickets } = deps;
+  const { config, knex, clock, provider, accounts, totp, otp, lockout, notifier, audit, csrf, tickets } = deps;
 
   function shellFor(ctx: Context, interaction: Interaction, title: string) {
     return pageShell(ctx, config, title, localeOf(ctx, interaction.params.ui_locales));
@@ -63,15 +69,16 @@ export function signInSteps(deps: SignInStepDeps) {
     ctx.body = body;
   }
 
-  function step(ctx: Context, interaction: Interaction, ticket: Omit<Ticket, 'expiresAt'>, path: string) {
+  /** A step's form: posts to `path`, with a ticket and a CSRF token good for `name` only. */
+  function step(ctx: Context, interaction: Interaction, ticket: StepState, path: string, name = path) {
     return {
-      csrfToken: csrf.issue(ctx, `step:${interaction.uid}`),
+      csrfToken: csrf.issue(ctx, `step:${interaction.uid}:${name}`),
       action: `/interaction/${interaction.uid}/${path}`,
-      ticket: tickets.issue(ticket, clock.now()),
+      ticket: tickets.issue({ ...ticket, step: name }, clock.now()),
     };
   }
 
-  async function sendSignInCode(ctx: Context, account: Account, ticket: Omit<Ticket, 'expiresAt'>, interaction: Interaction, error?: { error: string; errorParams?: Record<string, number> }) {
+  async function sendSignInCode(ctx: Context, account: Account, ticket: StepState, interaction: Interaction, error?: { error: string; errorParams?: Record<string, number> }) {
     const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : await otp.create({ purpose: 'sign_in', subject: account.id, phone: account.phone! });
     let failure = error;
     if (!ticket.challengeId && challenge) {
@@ -97,7 +104,7 @@ export function signInSteps(deps: SignInStepDeps) {
   }
 
   /** Shows the next step the sign-in needs, or finishes it. */
-  async function proceed(ctx: Context, interaction: Interaction, account: Account, ticket: Omit<Ticket, 'expiresAt'>): Promise<void> {
+  async function proceed(ctx: Context, interaction: Interaction, account: Account, ticket: StepState): Promise<void> {
     if (!ticket.secondFactor) {
       const enrolled = await totp.isEnrolled(account.id);
       if (enrolled) {
@@ -116,7 +123,7 @@ export function signInSteps(deps: SignInStepDeps) {
       return render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors: [] }));
     }
     if (status.state === 'warn' && !ticket.warned) {
-      const form = step(ctx, interaction, ticket, 'password-now');
+      const form = step(ctx, interaction, ticket, 'password-now', 'password-warning');
       return render(ctx, 200, passwordWarningPage(shellFor(ctx, interaction, 'password_warning.heading'), { ...form, laterAction: `/interaction/${interaction.uid}/password-later`, daysLeft: status.daysLeft ?? 0 }));
     }
 
@@ -125,15 +132,19 @@ export function signInSteps(deps: SignInStepDeps) {
     await finish(ctx, provider, { login: { accountId: account.id, acr: strong ? ACR.secondFactor : ACR.password, amr: ticket.amr, remember: true } });
   }
 
-  /** The ticket and account of a step's form post, or an error page. */
-  async function continuing(ctx: Context): Promise<{ interaction: Interaction; ticket: Ticket; account: Account; form: Record<string, string> } | undefined> {
+  /**
+   * The ticket and account of a post to step `name`, or an error page. A ticket issued for
+   * another step is refused: no step can be skipped by posting elsewhere.
+   */
+  async function continuing(ctx: Context, name: string): Promise<{ interaction: Interaction; ticket: Ticket; account: Account; form: Record<string, string> } | undefined> {
     const interaction = ctx.state.interaction as Interaction;
     const form = await readForm(ctx);
-    if (!csrf.verify(ctx, `step:${interaction.uid}`, form._csrf)) {
+    if (!csrf.verify(ctx, `step:${interaction.uid}:${name}`, form._csrf)) {
       showError(ctx, config, 403, 'csrf.invalid');
       return undefined;
     }
-    const ticket = tickets.read(form.ticket, interaction.uid, clock.now());
+    const read = tickets.read(form.ticket, interaction.uid, clock.now());
+    const ticket = read?.step === name ? read : undefined;
     const account = ticket ? await accounts.findById(ticket.accountId) : undefined;
     if (!ticket || !account || account.status !== 'active') {
       showError(ctx, config, 400, 'signin.step_expired');
@@ -142,21 +153,26 @@ export function signInSteps(deps: SignInStepDeps) {
     return { interaction, ticket, account, form };
   }
 
+  async function isLocked(account: Account): Promise<boolean> {
+    return (await lockout.lockedUntil([`account:${account.id}`])) !== null;
+  }
+
   /** A wrong second factor counts as a failed sign-in of the account: guessing is locked out too. */
   async function countFailure(ctx: Context, account: Account): Promise<boolean> {
     const outcome = await lockout.recordFailure({ subject: `account:${account.id}`, identifierIp: `identifier-ip:${account.id}:${ctx.ip}`, ip: `ip:${ctx.ip}` });
     if (outcome.lockedNow) {
       await audit.record({ type: 'account.locked', accountId: account.id, ...requestFacts(ctx) });
-      await notifier.notify(account.phone, 'account_locked');
+      void notifier.notify(account.phone, 'account_locked');
     }
     return outcome.lockedUntil !== null && outcome.lockedUntil > clock.now();
   }
 
   function addRoutes(router: Router): void {
     router.post('/totp', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'totp');
       if (!state) return;
       const { interaction, ticket, account, form } = state;
+      if (await isLocked(account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
       const code = (form.code ?? '').trim();
       try {
         if (/^\d{3}\s?\d{3}$/.test(code)) await totp.verify(account.id, code.replace(/\s/g, ''));
@@ -172,22 +188,24 @@ export function signInSteps(deps: SignInStepDeps) {
     });
 
     router.post('/sms-code', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'sms-code');
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       if (!ticket.challengeId) return showError(ctx, config, 400, 'signin.step_expired');
+      if (await isLocked(account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
       try {
         await otp.verify({ id: ticket.challengeId, purpose: 'sign_in', subject: account.id }, (form.code ?? '').trim());
       } catch (error) {
         if (!(error instanceof OtpError)) throw error;
         await audit.record({ type: 'otp.failed', accountId: account.id, ...requestFacts(ctx), details: { purpose: 'sign_in', reason: error.code } });
+        if (await countFailure(ctx, account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
         return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
       }
       await proceed(ctx, interaction, account, { ...ticket, challengeId: undefined, secondFactor: true, amr: [...ticket.amr, 'sms'] });
     });
 
     router.post('/sms-code/resend', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'sms-code');
       if (!state) return;
       const { interaction, ticket, account } = state;
       const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : undefined;
@@ -203,7 +221,7 @@ export function signInSteps(deps: SignInStepDeps) {
     });
 
     router.post('/totp-enrol', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'totp-enrol');
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       let codes: string[];
@@ -211,6 +229,7 @@ export function signInSteps(deps: SignInStepDeps) {
         codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''));
       } catch (error) {
         if (!(error instanceof TotpError)) throw error;
+        if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');
         const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
         return render(ctx, 400, totpEnrolPage(shellFor(ctx, interaction, 'totp.enrol_heading'), { ...step(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: account.roles.includes('admin'), error: error.code }));
       }
@@ -221,26 +240,26 @@ export function signInSteps(deps: SignInStepDeps) {
     });
 
     router.post('/continue', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'continue');
       if (!state) return;
       await proceed(ctx, state.interaction, state.account, state.ticket);
     });
 
     router.post('/password-now', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'password-warning');
       if (!state) return;
       const { interaction, ticket } = state;
       render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason: 'chosen', errors: [] }));
     });
 
     router.post('/password-later', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'password-warning');
       if (!state) return;
       await proceed(ctx, state.interaction, state.account, { ...state.ticket, warned: true });
     });
 
     router.post('/password', async (ctx) => {
-      const state = await continuing(ctx);
+      const state = await continuing(ctx, 'password');
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       const password = form.password ?? '';
@@ -255,7 +274,9 @@ export function signInSteps(deps: SignInStepDeps) {
         return render(ctx, 400, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors }));
       }
       await accounts.setPassword(account.id, await hashPassword(password, config.argon2), clock.now());
-      await audit.record({ type: 'password.changed', accountId: account.id, ...requestFacts(ctx) });
+      // Whoever else was signed in with the old password is signed out (as at a reset).
+      const revoked = await revokeAccountSessions(knex, account.id);
+      await audit.record({ type: 'password.changed', accountId: account.id, ...requestFacts(ctx), details: { revoked } });
       await notifier.notify(account.phone, 'password_changed');
       const updated = (await accounts.findById(account.id))!;
       await proceed(ctx, interaction, updated, { ...ticket, warned: true });

@@ -8,6 +8,8 @@ export interface Ticket {
   accountId: string;
   /** The interaction this sign-in belongs to. */
   uid: string;
+  /** The one step (page) this ticket was issued for: a ticket never opens another step. */
+  step: string;
   /** Authentication methods proven so far (RFC 8176 values). */
   amr: string[];
   /** A second factor is done (or was not needed). */

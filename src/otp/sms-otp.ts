@@ -142,7 +142,7 @@ export class SmsOtp {
    * Sends a new code for the challenge (the first one, or a resend once the delay has
    * passed). A new code replaces the old one and resets the tries.
    */
-  async send(challenge: Challenge, ip: string): Promise<void> {
+  async send(challenge: Challenge, ip: string, decoyKey?: string): Promise<void> {
     const now = this.#clock.now();
     if (challenge.consumedAt) throw new OtpError('otp.expired');
     if (challenge.lastSentAt) {
@@ -150,20 +150,26 @@ export class SmsOtp {
       if (wait > 0) throw new OtpError('otp.resend_too_soon', { seconds: wait });
     }
     if (!challenge.phone) {
-      // A decoy: looks sent, sends nothing, and keeps no code that could match.
-      await this.#knex('otp_challenges').where({ id: challenge.id }).update({ last_sent_at: now, expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000) });
+      // A decoy looks sent and counts against the same hourly limits, under a key standing
+      // for the typed identifier, so the limits answer alike for an account or none; it
+      // sends nothing and keeps no code that could match.
+      await this.#countSend(this.#sealer.lookup(`decoy:${decoyKey ?? challenge.id}`, PHONE_PURPOSE), ip, async (trx) => {
+        await trx('otp_challenges').where({ id: challenge.id }).update({ last_sent_at: now, expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000) });
+      });
       return;
     }
     await this.#deliver(challenge.id, challenge.purpose, challenge.phone, ip);
   }
 
-  async #deliver(challengeId: string, purpose: OtpPurpose, phone: string, ip: string): Promise<void> {
+  /**
+   * Counts one SMS against the per-phone and per-IP hourly limits and runs `then` in the
+   * same transaction; refuses when a limit is reached. Serialized per phone across nodes,
+   * so two requests cannot both pass the limit. Returns the send record's id.
+   */
+  async #countSend(phoneHmac: string, ip: string, then: (trx: Knex.Transaction) => Promise<void>): Promise<number> {
     const now = this.#clock.now();
-    const phoneHmac = this.#sealer.lookup(phone, PHONE_PURPOSE);
     const hourAgo = new Date(now.getTime() - HOUR_MS);
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const sendId = await this.#knex.transaction(async (trx) => {
-      // Serializes sends to one phone across nodes, so two requests cannot both pass the limit.
+    return this.#knex.transaction(async (trx) => {
       await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [phoneHmac]);
       const [{ n: byPhone }] = await trx('sms_sends').where({ phone_hmac: phoneHmac }).where('sent_at', '>', hourAgo).count({ n: '*' });
       const [{ n: byIp }] = await trx('sms_sends').where({ ip }).where('sent_at', '>', hourAgo).count({ n: '*' });
@@ -171,13 +177,21 @@ export class SmsOtp {
         throw new OtpError('otp.rate_limited');
       }
       const [row] = await trx('sms_sends').insert({ phone_hmac: phoneHmac, ip, sent_at: now }).returning('id');
+      await then(trx);
+      return (row as { id: number }).id;
+    });
+  }
+
+  async #deliver(challengeId: string, purpose: OtpPurpose, phone: string, ip: string): Promise<void> {
+    const now = this.#clock.now();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const sendId = await this.#countSend(this.#sealer.lookup(phone, PHONE_PURPOSE), ip, async (trx) => {
       await trx('otp_challenges').where({ id: challengeId }).update({
         code_hash: this.#hash(challengeId, code),
         attempts: 0,
         expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000),
         last_sent_at: now,
       });
-      return (row as { id: number }).id;
     });
     try {
       await this.#sms.send({ to: phone, body: otpMessage(purpose, code, Math.round(this.#settings.ttlSeconds / 60)) });

@@ -213,3 +213,32 @@ test.serial('a citizen turns on an authenticator from a signed-in browser; the n
   const next = await passwordStep(new UserAgent(), citizen.nationalId, citizen.password);
   t.true(shows(next.page, 'totp.heading'));
 });
+
+test.serial('a step cannot be skipped by posting its ticket to another step', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000106' });
+  const agent = new UserAgent();
+  const { page } = await passwordStep(agent, citizen.nationalId, citizen.password, { acr_values: 'urn:xacthuc:loa:2' });
+  const smsForm = readForm(page);
+  const uidPath = new URL(smsForm.action, page.url).pathname.replace(/\/sms-code$/, '');
+  for (const elsewhere of ['totp-enrol', 'password', 'continue', 'password-later', 'totp']) {
+    const response = await agent.request(`${server.url}${uidPath}/${elsewhere}`, { form: { ...smsForm.fields, code: '123456', password: 'Biển-Nhớ-Trịnh-77x', passwordConfirmation: 'Biển-Nhớ-Trịnh-77x' } });
+    t.true([400, 403].includes(response.status), `${elsewhere}: ${response.status}`);
+    t.false((response.headers.get('location') ?? '').includes('/auth/'), `${elsewhere}: not finished`);
+  }
+  t.false(await server.services.totp.isEnrolled(citizen.account.id), 'no authenticator was slipped in');
+  t.is(await knex()('password_history').where({ account_id: citizen.account.id }).first(), undefined, 'the password did not change');
+});
+
+test.serial('a second factor is not guessed past the lock: once locked, even the right code is refused', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000107' });
+  const agent = new UserAgent();
+  const { page } = await passwordStep(agent, citizen.nationalId, citizen.password, { acr_values: 'urn:xacthuc:loa:2' });
+  const right = await latestCode(server, '+84977000107');
+  const wrong = right === '000000' ? '111111' : '000000';
+  let current = page;
+  for (let attempt = 1; attempt <= 5; attempt += 1) current = await submit(agent, current, { code: wrong });
+  t.is(current.status, 429);
+  const refused = await submit(agent, page, { code: right });
+  t.is(refused.status, 429);
+  t.true(shows(refused, 'totp.too_many_attempts'));
+});

@@ -547,3 +547,10 @@ test('a wrong identifier and a wrong password show the same page', async (t) => 
   const withoutTypedIdentifier = (page: Page, identifier: string) => page.body.replace(`value="${escapeHtml(identifier)}"`, 'value=""');
   t.is(withoutTypedIdentifier(wrongIdentifier, unknownIdentifier), withoutTypedIdentifier(wrongPassword, citizen.nationalId), 'nothing else on the page differs');
 });
+
+test('a CSRF token of multi-byte characters is an ordinary refusal, not a server error', async (t) => {
+  const { rp } = await relyingParty();
+  const { agent, form, action } = await atSignInPage(rp);
+  const response = await agent.request(action, { form: { ...form.fields, _csrf: 'é'.repeat(43), identifier: '046090001234', password: 'x' } });
+  t.is(response.status, 403);
+});

@@ -69,7 +69,7 @@ test('reset by SMS: the old refresh token stops working, the old password too, t
   t.is(replay.status, 410, 'the reset page works once');
 });
 
-test('an unknown identifier gets the same pages as a known one, and no SMS is sent', async (t) => {
+test.serial('an unknown identifier gets the same pages as a known one, and no SMS is sent', async (t) => {
   const before = (await readOutbox(server)).length;
   const agent = new UserAgent();
   const unknown = await askForReset(agent, '001099000999');
@@ -84,4 +84,22 @@ test('an unknown identifier gets the same pages as a known one, and no SMS is se
   const known = await askForReset(new UserAgent(), citizen.nationalId);
   const strip = (page: Page) => page.body.replace(/\/interaction\/[^/?"]+/g, '').replace(/\/forgot\/verify\/[0-9a-f-]+/g, '').replace(/name="_csrf" value="[^"]*"/g, '');
   t.is(strip(known), strip(unknown), 'the pages are identical but for their links and tokens');
+});
+
+test('the hourly SMS limit answers the same for an unknown identifier as for an account', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0935111444' });
+  const statuses = async (identifier: string) => {
+    const seen: number[] = [];
+    for (let request = 0; request < 6; request += 1) {
+      const agent = new UserAgent();
+      const forgot = await agent.get(`${server.url}/forgot`);
+      const form = readForm(forgot);
+      seen.push((await agent.request(new URL(form.action, forgot.url).href, { form: { ...form.fields, identifier } })).status);
+    }
+    return seen;
+  };
+  const known = await statuses(citizen.nationalId);
+  const unknown = await statuses('001099000444');
+  t.deepEqual(known, [303, 303, 303, 303, 303, 429]);
+  t.deepEqual(unknown, known);
 });
