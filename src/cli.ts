@@ -31,7 +31,7 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
       --application-type <web|native>
   account:create                create an active account (civil servants, tests)
       --type citizen  --national-id <12 digits> --full-name <name> --birthdate <YYYY-MM-DD>
-                      --gender <male|female> --phone <phone> --password <password> [--username] [--email]
+                      --gender <male|female> --phone <phone> --password <password or - for stdin> [--username] [--email]
       --type organization --tax-code <code> --org-name <name> --phone <phone> --password <password>
                       [--username] [--email]
   admin:create                  create an administrator (a citizen account with the admin role, same options
@@ -101,9 +101,23 @@ async function clientCreate(services: Services, values: Values) {
   }, 'cli');
 }
 
+/**
+ * `--password -` reads the password from standard input, so it stays out of the process
+ * list and the shell history (`printf '%s' "$PW" | npm run cli -- account:create … --password -`).
+ */
+async function passwordOption(values: Values): Promise<string> {
+  const given = required(values, 'password');
+  if (given !== '-') return given;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!password) throw new UsageError('--password -: nothing was read from standard input');
+  return password;
+}
+
 async function accountCreate(services: Services, values: Values, roles: string[] = []) {
   const type = roles.includes('admin') ? 'citizen' : required(values, 'type');
-  const common = { phone: required(values, 'phone'), password: required(values, 'password'), username: values.username, email: values.email };
+  const common = { phone: required(values, 'phone'), password: await passwordOption(values), username: values.username, email: values.email };
   const account =
     type === 'citizen'
       ? await createCitizenAccount(services, {

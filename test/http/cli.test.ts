@@ -20,8 +20,14 @@ test.after.always(async () => {
 });
 
 async function xacthuc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return xacthucWithInput(undefined, ...args);
+}
+
+async function xacthucWithInput(input: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env });
+    const child = run(process.execPath, [cli, ...args], { env });
+    child.child.stdin?.end(input ?? '');
+    const { stdout, stderr } = await child;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -126,6 +132,12 @@ test.serial('admin:create makes an administrator; account:require-password-chang
   t.regex(unknown.stderr, /no active account/);
   const events = await withDatabase((knex) => knex('audit_events').whereIn('type', ['password.change_required', 'account.unlocked']));
   t.is(events.length, 2);
+});
+
+test.serial('a password can be given on standard input, out of the process list', async (t) => {
+  const { code, stdout, stderr } = await xacthucWithInput('Hoàng-Thành-Huế-1802\n', 'account:create', '--type', 'citizen', '--national-id', '046090000888', '--full-name', 'Võ Thị Sáu', '--birthdate', '1990-01-01', '--gender', 'male', '--phone', '0911888999', '--password', '-');
+  t.is(code, 0, stderr);
+  t.is(JSON.parse(stdout).status, 'active');
 });
 
 test.serial('keys:rotate says when the new key signs and when the old one retires', async (t) => {
