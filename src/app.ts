@@ -8,7 +8,7 @@ import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
 import type { KeySet } from './oidc/keys.ts';
-import { createAdapterClass } from './oidc/adapter.ts';
+import { createAdapterClass, findGrantId } from './oidc/adapter.ts';
 import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
@@ -48,6 +48,7 @@ export interface AppDeps {
 export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
+    findGrantId: (accountId, clientId) => findGrantId(deps.knex, accountId, clientId),
     adapter: createAdapterClass(deps.knex, deps.clients),
     keys: deps.keys,
     accounts: deps.accounts,

@@ -111,6 +111,21 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 }
 
 /**
+ * The newest live consent (Grant) of an account for a client, whichever browser gave it:
+ * a person is not asked again on a new phone for what they already granted.
+ */
+export async function findGrantId(knex: Knex, accountId: string, clientId: string): Promise<string | undefined> {
+  const row = await knex(TABLE)
+    .select('id')
+    .where({ model: 'Grant', account_id: accountId })
+    .whereRaw("payload->>'clientId' = ?", [clientId])
+    .where((where) => where.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
+    .orderBy('expires_at', 'desc')
+    .first();
+  return row?.id;
+}
+
+/**
  * Ends everything that keeps an account signed in: sessions, refresh and access tokens,
  * unredeemed codes. Consent (Grant) is kept: it is the person's decision, not a credential.
  */

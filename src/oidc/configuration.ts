@@ -25,6 +25,8 @@ export const TTL = {
 
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];
+  /** The account's stored consent for a client, when this browser's session has none. */
+  findGrantId: (accountId: string, clientId: string) => Promise<string | undefined>;
   adapter: Configuration['adapter'];
   keys: KeySet;
   accounts: AccountStore;
@@ -32,7 +34,7 @@ export interface ConfigurationInput {
   pages: ProviderPages;
 }
 
-export function providerConfiguration({ outboundPrivateHosts, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
   const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
@@ -58,6 +60,14 @@ export function providerConfiguration({ outboundPrivateHosts, adapter, keys, acc
           return claims;
         },
       };
+    },
+    // Consent belongs to the person, not to the browser: oidc-provider's default finds a
+    // Grant only through the session, which would ask again on every new device.
+    async loadExistingGrant(ctx) {
+      const { client, session, result } = ctx.oidc;
+      if (!client) return undefined;
+      const grantId = result?.consent?.grantId ?? session?.grantIdFor(client.clientId) ?? (session?.accountId ? await findGrantId(session.accountId, client.clientId) : undefined);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     claims: { ...SCOPE_CLAIMS, sid: null } as unknown as Configuration['claims'],
     scopes: SCOPES,

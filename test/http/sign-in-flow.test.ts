@@ -118,3 +118,19 @@ test('prompt=login asks for the password again, and a consent given afterwards d
   const tokens = await completeFlow(rp, start, callback);
   t.is(tokens.claims()!.sub, citizen.account.id);
 });
+
+test('consent belongs to the person: on a new browser the same app is not asked for again', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const first = await startAuthorization(rp, { prompt: '' });
+  await completeFlow(rp, first, await signInThroughPages(new UserAgent(), first, citizen.nationalId, citizen.password));
+
+  const phone = new UserAgent();
+  const second = await startAuthorization(rp, { prompt: '' });
+  const page = await signInThroughPages(phone, second, citizen.nationalId, citizen.password);
+  t.true(page.url.startsWith('https://rp.example.vn/callback'));
+  const consents = await server.services.db.knex('audit_events').where({ account_id: citizen.account.id, type: 'consent.given' });
+  t.is(consents.length, 1, 'consent was asked once');
+  t.is((await completeFlow(rp, second, page)).claims()!.sub, citizen.account.id);
+});

@@ -1,0 +1,87 @@
+// The figures of one bench run, in the table's order, with the issue's targets.
+import type { LoadResult } from './load.ts';
+import type { BenchOptions } from './options.ts';
+import type { Memory } from './processes.ts';
+import type { Figure } from './report.ts';
+import { pairedRatios } from './stats.ts';
+
+/** A closed-loop run with the CPU the measured server and the load generator spent per operation. */
+export interface Measured extends LoadResult {
+  serverMainMs: number;
+  serverTotalMs: number;
+  generatorMs: number;
+}
+
+/** Throughput of one round, summed over its slices. */
+export interface Throughput {
+  perSecond: number;
+  serverMainMs: number;
+  serverTotalMs: number;
+  generatorMs: number;
+}
+
+/**
+ * One figure of a round from its slices: operations over time, CPU over operations. The
+ * slices of two figures that are compared alternate, so drift hits both alike.
+ */
+export function combineSlices(slices: Array<Measured & { seconds: number }>): Throughput {
+  const sum = (pick: (slice: Measured & { seconds: number }) => number) => slices.reduce((total, slice) => total + pick(slice), 0);
+  const operations = sum((slice) => slice.operations);
+  const perOperation = (pick: (slice: Measured) => number) => sum((slice) => pick(slice) * slice.operations) / operations;
+  return {
+    perSecond: sum((slice) => slice.completed) / sum((slice) => slice.seconds),
+    serverMainMs: perOperation((slice) => slice.serverMainMs),
+    serverTotalMs: perOperation((slice) => slice.serverTotalMs),
+    generatorMs: perOperation((slice) => slice.generatorMs),
+  };
+}
+
+export interface Runs {
+  argon2: Array<{ perSecond: number; cpuMsPerVerify: number }>;
+  signIn: Throughput[];
+  tokens: Record<string, Throughput[]>;
+  latency: LoadResult[];
+  /** One sign-in at a time, with the small and with the large number of accounts. */
+  small: Measured[];
+  large: Measured[];
+  memory: Memory[];
+}
+
+export function benchFigures(runs: Runs, options: BenchOptions, context: { halfPeak: number; threads: number; largeMemory?: Memory }): Figure[] {
+  const rate = (results: Array<{ perSecond: number }>) => results.map((result) => result.perSecond);
+  const { tokens } = runs;
+  const bare = rate(tokens['bare-client-credentials']);
+  const argon2 = runs.argon2.map((run) => run.perSecond);
+  const count = (value: number) => value.toLocaleString('en-US');
+  const small = runs.small.map((run) => run.latencyMs.p50);
+  const large = runs.large.map((run) => run.latencyMs.p50);
+  return [
+    { section: 'ceiling', name: `argon2id verifications (${context.threads} threads)`, unit: '/s', runs: argon2 },
+    { section: 'ceiling', name: 'bare oidc-provider client-credentials', unit: '/s', runs: bare },
+    { section: 'sign-in', name: `password sign-ins (${options.concurrency} users)`, unit: '/s', runs: rate(runs.signIn) },
+    { section: 'sign-in', name: 'ratio to argon2id ceiling', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), argon2), target: { relation: '>=', value: 0.8, on: 'median' } },
+    { section: 'tokens', name: 'client-credentials grants', unit: '/s', runs: rate(tokens['client-credentials']) },
+    { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens['client-credentials']), bare), target: { relation: '>=', value: 0.4, on: 'median' } },
+    { section: 'tokens', name: 'refresh-token grants', unit: '/s', runs: rate(tokens.refresh) },
+    { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens.refresh), bare), target: { relation: '>=', value: 0.25, on: 'median' } },
+    { section: 'tokens', name: 'userinfo', unit: '/s', runs: rate(tokens.userinfo) },
+    { section: 'tokens', name: 'introspection', unit: '/s', runs: rate(tokens.introspection) },
+    { section: 'tokens', name: 'JWKS', unit: '/s', runs: rate(tokens.jwks) },
+    { section: 'latency', name: `p50 at half peak (median ${context.halfPeak.toFixed(1)}/s)`, unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p50) },
+    { section: 'latency', name: 'p95', unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p95) },
+    { section: 'latency', name: 'p99', unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p99), target: { relation: '<', value: 250, on: 'median' } },
+    { section: 'scale', name: `p50 one at a time, ${count(options.accounts)} accounts`, unit: 'ms', runs: small },
+    { section: 'scale', name: `p50 one at a time, ${count(options.largeAccounts)} accounts`, unit: 'ms', runs: large },
+    { section: 'scale', name: 'ratio large / small', unit: 'ratio', runs: pairedRatios(large, small), target: { relation: '<=', value: 1.1, on: 'median' } },
+    { section: 'memory', name: 'server RSS after each round', unit: 'MB', runs: runs.memory.map((sample) => sample.rssMb), target: { relation: '<', value: 250, on: 'max' } },
+    { section: 'memory', name: 'server peak RSS (VmHWM)', unit: 'MB', runs: runs.memory.map((sample) => sample.peakMb) },
+    { section: 'memory', name: `RSS of the ${count(options.largeAccounts)}-account server`, unit: 'MB', runs: context.largeMemory ? [context.largeMemory.rssMb] : [] },
+    { section: 'cpu', name: 'argon2id verification', unit: 'ms/op', runs: runs.argon2.map((run) => run.cpuMsPerVerify) },
+    { section: 'cpu', name: 'sign-in: xacthuc event loop', unit: 'ms/op', runs: runs.signIn.map((run) => run.serverMainMs) },
+    { section: 'cpu', name: 'sign-in: xacthuc all threads', unit: 'ms/op', runs: runs.signIn.map((run) => run.serverTotalMs) },
+    { section: 'cpu', name: 'sign-in: load generator', unit: 'ms/op', runs: runs.signIn.map((run) => run.generatorMs) },
+    { section: 'cpu', name: 'client-credentials: xacthuc', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.serverTotalMs) },
+    { section: 'cpu', name: 'client-credentials: bare provider', unit: 'ms/op', runs: tokens['bare-client-credentials'].map((run) => run.serverTotalMs) },
+    { section: 'cpu', name: 'refresh: xacthuc', unit: 'ms/op', runs: tokens.refresh.map((run) => run.serverTotalMs) },
+  ];
+}

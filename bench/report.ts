@@ -1,0 +1,71 @@
+// The bench's one table, and the same figures as JSON. A target is judged on the median
+// of the runs (memory on the largest run), as quoted figures on a shared machine should be.
+import { spread, type Spread } from './stats.ts';
+
+export interface Target {
+  /** The figure must be at least (>=) or below (<, <=) this value. */
+  relation: '>=' | '<' | '<=';
+  value: number;
+  on: 'median' | 'max';
+}
+
+export interface Figure {
+  section: string;
+  name: string;
+  unit: string;
+  runs: number[];
+  target?: Target;
+}
+
+export interface JudgedFigure extends Figure, Spread {
+  met?: boolean;
+}
+
+export function judge(figure: Figure): JudgedFigure {
+  const summary = spread(figure.runs);
+  if (!figure.target) return { ...figure, ...summary };
+  const { relation, value, on } = figure.target;
+  const actual = summary[on];
+  const met = relation === '>=' ? actual >= value : relation === '<' ? actual < value : actual <= value;
+  return { ...figure, ...summary, met };
+}
+
+function number(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return '—';
+  if (unit === 'ratio') return value.toFixed(2);
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function targetText(figure: JudgedFigure): string {
+  if (!figure.target) return '';
+  const { relation, value, on } = figure.target;
+  const shown = relation === '>=' ? '≥' : relation === '<' ? '<' : '≤';
+  return `${on === 'max' ? 'max ' : ''}${shown} ${number(value, figure.unit)}  ${figure.met ? 'met' : 'MISSED'}`;
+}
+
+export function table(title: string[], figures: JudgedFigure[], notes: string[]): string {
+  const header = ['', 'figure', 'unit', 'min', 'median', 'max', 'target'];
+  const rows = figures.map((figure) => [
+    figure.section,
+    figure.name,
+    figure.unit,
+    number(figure.min, figure.unit),
+    number(figure.median, figure.unit),
+    number(figure.max, figure.unit),
+    targetText(figure),
+  ]);
+  const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
+  const numeric = new Set([3, 4, 5]);
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+  const rule = widths.map((width) => '─'.repeat(width)).join('  ');
+  let previous = '';
+  const body = rows.map((row) => {
+    const shown = row[0] === previous ? ['', ...row.slice(1)] : row;
+    previous = row[0];
+    return line(shown);
+  });
+  return [...title, '', line(header), rule, ...body, rule, ...notes].join('\n');
+}
