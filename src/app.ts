@@ -24,6 +24,7 @@ import { healthRoutes } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { serveAssets } from './http/assets.ts';
+import type { Metrics } from './http/metrics.ts';
 
 export interface AppDeps {
   config: Config;
@@ -43,6 +44,7 @@ export interface AppDeps {
   lockout: SignInLockout;
   notifier: AccountNotifier;
   tickets: TicketSigner;
+  metrics: Metrics;
 }
 
 export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): Provider {
   const csrf = new Csrf(deps.csrfKey);
 
   provider.use(requestLog(logger));
+  provider.use(deps.metrics.middleware());
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());

@@ -18,6 +18,7 @@ import { SmsOtp, sweepOtpRecords, TotpFactors } from './otp/index.ts';
 import { SignInLockout } from './passwords/lockout.ts';
 import { AccountNotifier } from './accounts/notifications.ts';
 import { TicketSigner } from './interactions/sign-in-ticket.ts';
+import { Metrics } from './http/metrics.ts';
 import { createSmsSender } from './sms/index.ts';
 import { PendingRegistrations } from './accounts/pending-registrations.ts';
 
@@ -93,11 +94,13 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const subkey = (info: string) => Buffer.from(hkdfSync('sha256', services.secretKey, Buffer.alloc(0), info, 32));
   const csrfKey = subkey('xacthuc/csrf');
   const tickets = new TicketSigner(subkey('xacthuc/sign-in-ticket'));
+  // Kept across provider rebuilds (key rotation), so counters never reset while running.
+  const metrics = new Metrics();
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
   await ensureKeys(db.knex, sealer, clock);
   let keys = await loadKeys(db.knex, sealer, clock);
-  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets }).callback();
+  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics }).callback();
   let handler = build();
 
   const server = createServer((req, res) => handler(req, res));

@@ -31,6 +31,9 @@ test('the server starts, reports health and readiness, logs JSON with request id
     t.is(ready.status, 200);
     t.deepEqual(await ready.json(), { status: 'ready', database: 'ok' });
     t.is(ready.headers.get('x-request-id'), 'probe-42');
+    const metrics = await (await fetch(`http://localhost:${port}/metrics`)).text();
+    t.regex(metrics, /^xacthuc_http_requests_total\{route="other",status="2xx"\} [1-9]/m, 'requests counted by route family and status class');
+    t.regex(metrics, /^xacthuc_process_resident_memory_bytes \d+/m);
 
     child.kill('SIGTERM');
     t.is(await exited, 0);
