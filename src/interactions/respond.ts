@@ -25,7 +25,17 @@ export function showError(ctx: Context, config: Config, status: number, code: st
  * the same interaction (merge), or a request with prompt=login would ask for it again.
  */
 export async function finish(ctx: Context, provider: Provider, result: Parameters<Provider['interactionResult']>[2], merge = false): Promise<void> {
-  const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  // What Provider#interactionResult does, on the interaction this request already loaded
+  // and checked (interactionDetails): it would read the interaction and its session again.
+  const interaction = ctx.state.interaction as Interaction | undefined;
+  let location: string;
+  if (interaction) {
+    interaction.result = merge && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    location = interaction.returnTo;
+  } else {
+    location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  }
   ctx.redirect(location);
   ctx.status = 303;
 }
