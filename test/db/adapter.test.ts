@@ -1,24 +1,19 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
-import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
 import { ClientStore } from '../../src/oidc/clients.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 
-let database: TestDatabase;
-let db: Database;
+let db: MigratedTestDatabase;
 let Adapter: ReturnType<typeof createAdapterClass>;
 
 test.before(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
-  await migrateToLatest(db.knex);
+  db = await openMigratedTestDatabase();
   Adapter = createAdapterClass(db.knex, new ClientStore(db.knex, new Sealer(randomBytes(32))));
 });
 test.after.always(async () => {
   await db?.close();
-  await database?.drop();
 });
 
 const id = () => randomBytes(8).toString('hex');

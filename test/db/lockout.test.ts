@@ -1,23 +1,18 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
-import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { SignInLockout, type LockoutSettings, type ThrottleKey } from '../../src/passwords/lockout.ts';
 
-let database: TestDatabase;
-let db: Database;
+let db: MigratedTestDatabase;
 let now = Date.parse('2026-11-28T08:00:00Z');
 const clock = { now: () => new Date(now) };
 const settings: LockoutSettings = { accountMaxFailures: 5, accountLockSeconds: 900, windowSeconds: 900, identifierIpMaxFailures: 10, ipMaxFailures: 100, ipLockSeconds: 900 };
 
 test.before(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
-  await migrateToLatest(db.knex);
+  db = await openMigratedTestDatabase();
 });
 test.after.always(async () => {
   await db?.close();
-  await database?.drop();
 });
 
 function keys(ip = `10.1.0.${Math.floor(Math.random() * 250)}`) {

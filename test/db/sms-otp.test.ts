@@ -1,13 +1,11 @@
 import test from 'ava';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
-import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 import { SmsOtp, OtpError, type OtpSettings } from '../../src/otp/index.ts';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from '../../src/sms/index.ts';
 
-let database: TestDatabase;
-let db: Database;
+let db: MigratedTestDatabase;
 let now = Date.parse('2026-11-28T08:00:00Z');
 const clock = { now: () => new Date(now) };
 const settings: OtpSettings = { ttlSeconds: 300, maxAttempts: 5, resendAfterSeconds: 60, maxPerPhonePerHour: 5, maxPerIpPerHour: 20 };
@@ -27,13 +25,10 @@ class RecordingSender implements SmsSender {
 }
 
 test.before(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
-  await migrateToLatest(db.knex);
+  db = await openMigratedTestDatabase();
 });
 test.after.always(async () => {
   await db?.close();
-  await database?.drop();
 });
 
 let phoneSerial = 0;

@@ -1,13 +1,11 @@
 import test from 'ava';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
-import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
-import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 import { TotpFactors, TotpError } from '../../src/otp/index.ts';
 
-let database: TestDatabase;
-let db: Database;
+let db: MigratedTestDatabase;
 let totp: TotpFactors;
 // Mid-step, so "one step earlier" and "30 seconds earlier" are not the same boundary case.
 let now = Date.parse('2026-11-28T08:00:15Z');
@@ -15,14 +13,11 @@ const clock = { now: () => new Date(now) };
 const issuer = 'Tỉnh Ninh Thuận';
 
 test.before(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
-  await migrateToLatest(db.knex);
+  db = await openMigratedTestDatabase();
   totp = new TotpFactors({ knex: db.knex, sealer: new Sealer(randomBytes(32)), clock, hashKey: randomBytes(32), issuer });
 });
 test.after.always(async () => {
   await db?.close();
-  await database?.drop();
 });
 
 /** What the authenticator app shows `steps` time steps from now. */

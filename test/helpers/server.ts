@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
 import type { Clock } from '../../src/clock.ts';
 
 export async function freePort(): Promise<number> {
@@ -105,4 +106,23 @@ export async function latestCode(server: TestServer, phone: string): Promise<str
   const message = (await readOutbox(server)).filter((entry) => entry.to === phone).at(-1);
   if (!message) throw new Error(`no SMS to ${phone}`);
   return /\b(\d{6})\b/.exec(message.body)![1];
+}
+
+export interface MigratedTestDatabase {
+  knex: Database['knex'];
+  close(): Promise<void>;
+}
+
+/** A fresh database of its own, opened and migrated, for tests below the HTTP layer. */
+export async function openMigratedTestDatabase(): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase();
+  const db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
+  await migrateToLatest(db.knex);
+  return {
+    knex: db.knex,
+    async close() {
+      await db.close();
+      await database.drop();
+    },
+  };
 }
