@@ -88,3 +88,24 @@ test('revoking an account ends its sessions and tokens, keeps its consent, and l
   t.truthy(await new Adapter('Grant').find(grant));
   t.truthy(await new Adapter('Session').find(othersSession));
 });
+
+test('concurrent requests sharing one statement each get their own row, and the last write of a row wins', async (t) => {
+  const sessions = new Adapter('Session');
+  const keys = [id(), id(), id()];
+  await Promise.all(keys.map((key) => sessions.upsert(key, { uid: `uid-${key}`, accountId: key }, 60)));
+  await Promise.all([sessions.upsert(keys[0], { accountId: 'first' }, 60), sessions.upsert(keys[0], { accountId: 'second' }, 60)]);
+  const found = await Promise.all([...keys, id()].map((key) => sessions.find(key)));
+  t.deepEqual(found.map((payload) => payload?.accountId), ['second', keys[1], keys[2], undefined]);
+  const byUid = await Promise.all(keys.map((key) => sessions.findByUid(`uid-${key}`)));
+  t.deepEqual(byUid.map((payload) => payload?.accountId), [undefined, keys[1], keys[2]]);
+  await Promise.all([sessions.destroy(keys[1]), sessions.destroy(keys[2])]);
+  t.deepEqual(await Promise.all(keys.map(async (key) => (await sessions.find(key))?.accountId)), ['second', undefined, undefined]);
+});
+
+test('codes consumed together: each is consumed once, the same code only for the first request', async (t) => {
+  const codes = new Adapter('AuthorizationCode');
+  const [a, b, grant] = [id(), id(), id()];
+  await Promise.all([codes.upsert(a, { grantId: grant }, 60), codes.upsert(b, { grantId: grant }, 60)]);
+  const results = await Promise.allSettled([codes.consume(a), codes.consume(b), codes.consume(a)]);
+  t.deepEqual(results.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected']);
+});

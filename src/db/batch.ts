@@ -1,0 +1,43 @@
+// Requests made during one turn of the event loop share one statement. Under load many
+// HTTP requests wait on the database at once; a round trip to PostgreSQL (a socket write,
+// a wake-up of the server process, a commit) costs far more than another row in it, so N
+// concurrent lookups or inserts become one `WHERE … IN (…)` or one multi-row INSERT.
+// Alone, a request waits only for the current turn to end (setImmediate).
+
+/** Runs a batch: one output per input, in order. A rejection fails the whole batch. */
+export type BatchRunner<I, O> = (inputs: I[]) => Promise<O[]>;
+
+interface Waiting<I, O> {
+  input: I;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export const MAX_BATCH = 100;
+
+export function batched<I, O>(run: BatchRunner<I, O>, maxBatch = MAX_BATCH): (input: I) => Promise<O> {
+  let waiting: Waiting<I, O>[] = [];
+
+  const settle = (batch: Waiting<I, O>[]) => {
+    run(batch.map((item) => item.input)).then(
+      (outputs) => batch.forEach((item, index) => item.resolve(outputs[index])),
+      (error: unknown) => {
+        if (batch.length === 1) return batch[0].reject(error);
+        // One statement is all or nothing: one bad input must not fail the requests that
+        // happened to share its turn, so each is tried again on its own.
+        for (const item of batch) settle([item]);
+      },
+    );
+  };
+
+  const flush = () => {
+    const batch = waiting;
+    waiting = [];
+    for (let start = 0; start < batch.length; start += maxBatch) settle(batch.slice(start, start + maxBatch));
+  };
+
+  return (input) => new Promise<O>((resolve, reject) => {
+    if (waiting.length === 0) setImmediate(flush);
+    waiting.push({ input, resolve, reject });
+  });
+}
