@@ -1,7 +1,7 @@
 // SQL for the accounts table. Identifiers arrive already validated and normalized;
 // here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
 import { randomUUID } from 'node:crypto';
-import type { Knex } from '../db/index.ts';
+import { batched, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -88,10 +88,17 @@ function isoDate(value: unknown): string | null {
 export class AccountStore {
   readonly #knex: Knex;
   readonly #sealer: Sealer;
+  /** Look-ups by id of one event-loop turn share a statement (every token request makes one). */
+  readonly #rowsById: (id: string) => Promise<Record<string, any> | undefined>;
 
   constructor(knex: Knex, sealer: Sealer) {
     this.#knex = knex;
     this.#sealer = sealer;
+    this.#rowsById = batched(async (ids) => {
+      const rows: Array<Record<string, any>> = await knex('accounts').select(COLUMNS).whereIn('id', [...new Set(ids)]);
+      const byId = new Map(rows.map((row) => [row.id as string, row]));
+      return ids.map((id) => byId.get(id));
+    });
   }
 
   #toAccount(row: Record<string, any>): Account {
@@ -157,8 +164,8 @@ export class AccountStore {
   }
 
   async findById(id: string): Promise<Account | undefined> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
-    const row = await this.#knex('accounts').select(COLUMNS).where({ id }).first();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    const row = await this.#rowsById(id);
     return row ? this.#toAccount(row) : undefined;
   }
 

@@ -149,7 +149,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       ip: `ip:${ctx.ip}` as const,
     };
     const clientId = String(interaction.params.client_id);
-    const lockedUntil = await lockout.lockedUntil([keys.subject, keys.identifierIp, keys.ip]);
+    const { lockedUntil, failuresRecorded } = await lockout.standing([keys.subject, keys.identifierIp, keys.ip], [keys.subject, keys.identifierIp]);
     if (lockedUntil) {
       await audit.record({ type: 'signin.throttled', accountId: account?.id ?? null, clientId, ...requestFacts(ctx) });
       return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(lockedUntil) });
@@ -168,7 +168,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       if (outcome.lockedNow) return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(outcome.lockedUntil!) });
       return renderLogin(ctx, interaction, 401, identifier, 'signin.failed');
     }
-    await lockout.recordSuccess([keys.subject, keys.identifierIp]);
+    // Most sign-ins follow no failure: nothing to clear, no statement.
+    if (failuresRecorded) await lockout.recordSuccess([keys.subject, keys.identifierIp]);
     await steps.proceed(ctx, interaction, result.account, { accountId: result.account.id, uid: interaction.uid, amr: ['pwd'], secondFactor: false, warned: false });
   });
 

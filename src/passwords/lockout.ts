@@ -53,6 +53,21 @@ export class SignInLockout {
     return row?.until ? new Date(row.until) : null;
   }
 
+  /**
+   * Before a password is checked, in one statement: the latest lock among `keys` still in
+   * force, and whether any of `clearable` has failures that a success would clear.
+   */
+  async standing(keys: ThrottleKey[], clearable: ThrottleKey[]): Promise<{ lockedUntil: Date | null; failuresRecorded: boolean }> {
+    const now = this.#clock.now();
+    const rows: Array<{ key: string; locked_until: Date | null }> = await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', [...new Set([...keys, ...clearable])]);
+    let lockedUntil: Date | null = null;
+    for (const row of rows) {
+      const until = row.locked_until ? new Date(row.locked_until) : null;
+      if (keys.includes(row.key as ThrottleKey) && until && until > now && (!lockedUntil || until > lockedUntil)) lockedUntil = until;
+    }
+    return { lockedUntil, failuresRecorded: rows.some((row) => clearable.includes(row.key as ThrottleKey)) };
+  }
+
   /** Failures in the current window for `key` (for the progressive delay). */
   async failures(key: ThrottleKey): Promise<number> {
     const windowStart = new Date(this.#clock.now().getTime() - this.#settings.windowSeconds * 1000);

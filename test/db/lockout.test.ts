@@ -80,6 +80,19 @@ test.serial('a success clears the counts it is given', async (t) => {
   t.is(await lockout.failures(k.ip), 3, 'the address keeps its count');
 });
 
+test.serial('the standing before a password: the lock in force, and whether a success has anything to clear', async (t) => {
+  const lockout = new SignInLockout(db.knex, clock, settings);
+  const k = keys();
+  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject, k.identifierIp]), { lockedUntil: null, failuresRecorded: false });
+  await lockout.recordFailure(k);
+  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject, k.identifierIp]), { lockedUntil: null, failuresRecorded: true });
+  t.false((await lockout.standing([k.ip], [keys().subject])).failuresRecorded, 'the address alone is never cleared');
+  for (let i = 0; i < 4; i += 1) await lockout.recordFailure(k);
+  t.is((await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject]))?.lockedUntil?.getTime(), now + 900_000);
+  now += 901_000;
+  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject]), { lockedUntil: null, failuresRecorded: true }, 'an ended lock is not in force');
+});
+
 test('the delay grows after the second failure and is capped', (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   t.deepEqual([1, 2, 3, 4, 5, 6, 10].map((n) => lockout.delayAfter(n)), [0, 0, 1, 2, 4, 8, 8]);
