@@ -10,6 +10,8 @@ export interface Measured extends LoadResult {
   serverMainMs: number;
   serverTotalMs: number;
   generatorMs: number;
+  /** PostgreSQL's processes, where they run on this machine (NaN otherwise). */
+  databaseMs: number;
 }
 
 /** Throughput of one round, summed over its slices. */
@@ -18,6 +20,7 @@ export interface Throughput {
   serverMainMs: number;
   serverTotalMs: number;
   generatorMs: number;
+  databaseMs: number;
 }
 
 /**
@@ -33,12 +36,15 @@ export function combineSlices(slices: Array<Measured & { seconds: number }>): Th
     serverMainMs: perOperation((slice) => slice.serverMainMs),
     serverTotalMs: perOperation((slice) => slice.serverTotalMs),
     generatorMs: perOperation((slice) => slice.generatorMs),
+    databaseMs: perOperation((slice) => slice.databaseMs),
   };
 }
 
 export interface Runs {
   argon2: Array<{ perSecond: number; cpuMsPerVerify: number }>;
   signIn: Throughput[];
+  /** The bare provider's sign-in: argon2id and oidc-provider in memory, nothing else. */
+  bareSignIn: Throughput[];
   tokens: Record<string, Throughput[]>;
   latency: LoadResult[];
   /** One sign-in at a time, with the small and with the large number of accounts. */
@@ -58,8 +64,13 @@ export function benchFigures(runs: Runs, options: BenchOptions, context: { halfP
   return [
     { section: 'ceiling', name: `argon2id verifications (${context.threads} threads)`, unit: '/s', runs: argon2 },
     { section: 'ceiling', name: 'bare oidc-provider client-credentials', unit: '/s', runs: bare },
+    { section: 'ceiling', name: `bare oidc-provider sign-ins (${options.concurrency} users)`, unit: '/s', runs: rate(runs.bareSignIn) },
+    { section: 'ceiling', name: 'its ratio to argon2id ceiling', unit: 'ratio', runs: pairedRatios(rate(runs.bareSignIn), argon2) },
+    { section: 'ceiling', name: 'bare oidc-provider refresh-token grants', unit: '/s', runs: rate(tokens['bare-refresh']) },
+    { section: 'ceiling', name: 'its ratio to bare client-credentials', unit: 'ratio', runs: pairedRatios(rate(tokens['bare-refresh']), bare) },
     { section: 'sign-in', name: `password sign-ins (${options.concurrency} users)`, unit: '/s', runs: rate(runs.signIn) },
     { section: 'sign-in', name: 'ratio to argon2id ceiling', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), argon2), target: { relation: '>=', value: 0.8, on: 'median' } },
+    { section: 'sign-in', name: 'ratio to bare oidc-provider sign-in', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), rate(runs.bareSignIn)) },
     { section: 'tokens', name: 'client-credentials grants', unit: '/s', runs: rate(tokens['client-credentials']) },
     { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens['client-credentials']), bare), target: { relation: '>=', value: 0.4, on: 'median' } },
     { section: 'tokens', name: 'refresh-token grants', unit: '/s', runs: rate(tokens.refresh) },
@@ -80,8 +91,13 @@ export function benchFigures(runs: Runs, options: BenchOptions, context: { halfP
     { section: 'cpu', name: 'sign-in: xacthuc event loop', unit: 'ms/op', runs: runs.signIn.map((run) => run.serverMainMs) },
     { section: 'cpu', name: 'sign-in: xacthuc all threads', unit: 'ms/op', runs: runs.signIn.map((run) => run.serverTotalMs) },
     { section: 'cpu', name: 'sign-in: load generator', unit: 'ms/op', runs: runs.signIn.map((run) => run.generatorMs) },
+    { section: 'cpu', name: 'sign-in: PostgreSQL (local)', unit: 'ms/op', runs: runs.signIn.map((run) => run.databaseMs).filter(Number.isFinite) },
+    { section: 'cpu', name: 'sign-in: bare provider event loop', unit: 'ms/op', runs: runs.bareSignIn.map((run) => run.serverMainMs) },
     { section: 'cpu', name: 'client-credentials: xacthuc', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.serverTotalMs) },
     { section: 'cpu', name: 'client-credentials: bare provider', unit: 'ms/op', runs: tokens['bare-client-credentials'].map((run) => run.serverTotalMs) },
     { section: 'cpu', name: 'refresh: xacthuc', unit: 'ms/op', runs: tokens.refresh.map((run) => run.serverTotalMs) },
+    { section: 'cpu', name: 'refresh: PostgreSQL (local)', unit: 'ms/op', runs: tokens.refresh.map((run) => run.databaseMs).filter(Number.isFinite) },
+    { section: 'cpu', name: 'client-credentials: PostgreSQL (local)', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.databaseMs).filter(Number.isFinite) },
+    { section: 'cpu', name: 'refresh: bare provider', unit: 'ms/op', runs: tokens['bare-refresh'].map((run) => run.serverTotalMs) },
   ];
 }

@@ -2,7 +2,7 @@
 // it), the bare oidc-provider, the load generator and the argon2 ceiling. Each one is a
 // process of its own so that its CPU and memory stay apart from the others'.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,27 @@ function ticksOf(stat: string): number {
 export async function cpuOf(pid: number): Promise<CpuTime> {
   const [main, total] = await Promise.all([readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
   return { mainMs: ticksOf(main), totalMs: ticksOf(total) };
+}
+
+/**
+ * CPU of every PostgreSQL process on this machine so far (its backends, WAL writer and
+ * the rest), or NaN when none is visible: a database elsewhere, or the embedded one,
+ * whose work is counted in xacthuc's own process.
+ */
+export async function databaseCpuMs(): Promise<number> {
+  let total = 0;
+  let seen = false;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!(await readFile(`/proc/${pid}/comm`, 'utf8')).startsWith('postgres')) continue;
+      total += ticksOf(await readFile(`/proc/${pid}/stat`, 'utf8'));
+      seen = true;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return seen ? total : Number.NaN;
 }
 
 /** xacthuc as deployed: `node src/main.ts` with its settings in the environment. */
@@ -210,9 +231,15 @@ export class BareProvider {
     return this.#child.pid!;
   }
 
-  static async start(client: Record<string, unknown>): Promise<BareProvider> {
+  /** `passwordHash`: what its sign-in page checks, hashed with xacthuc's argon2id parameters. */
+  static async start(client: Record<string, unknown>, passwordHash: string): Promise<BareProvider> {
     const child = fork(here('./bare-provider.ts'), {
-      env: helperEnv({ NODE_ENV: 'production', BENCH_CLIENT: JSON.stringify(client) }),
+      env: helperEnv({
+        NODE_ENV: 'production',
+        BENCH_CLIENT: JSON.stringify(client),
+        BENCH_PASSWORD_HASH: passwordHash,
+        UV_THREADPOOL_SIZE: String(threadPoolSize(process.env)),
+      }),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     // Its start-up warnings (in-memory adapter, development keys) are what a baseline is.

@@ -17,7 +17,7 @@ import type { RelyingParty } from './flows.ts';
 import { nationalIdOf } from './identities.ts';
 import type { LoadJob, LoadResult, Scenario } from './load.ts';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
-import { Argon2Ceiling, BareProvider, cpuOf, freePort, LoadGenerator, ServerProcess, threadPoolSize, type Memory } from './processes.ts';
+import { Argon2Ceiling, BareProvider, cpuOf, databaseCpuMs, freePort, LoadGenerator, ServerProcess, threadPoolSize, type Memory } from './processes.ts';
 import { benchFigures, combineSlices, type Measured, type Runs } from './figures.ts';
 import { judge, table } from './report.ts';
 import { REDIRECT_URI, seedAccounts, seedClient } from './seed.ts';
@@ -81,7 +81,7 @@ async function seed(env: Record<string, string>, accounts: number, client?: Regi
       await services.clients.insert(metadata, secret);
     }
     const started = performance.now();
-    await seedAccounts(services, 0, accounts, await hashPassword(PASSWORD, services.config.argon2));
+    await seedAccounts(services, 0, accounts, passwordHash);
     const seconds = (performance.now() - started) / 1000;
     say(`seeded ${count(accounts)} accounts in ${seconds.toFixed(1)} s (${count(Math.round(accounts / seconds))}/s)`);
     return { client: registered, seconds };
@@ -93,12 +93,13 @@ async function seed(env: Record<string, string>, accounts: number, client?: Regi
 const databases: BenchDatabase[] = [];
 const helpers: Array<{ stop(): Promise<unknown> }> = [];
 const servers: ServerProcess[] = [];
-const runs: Runs = { argon2: [], signIn: [], tokens: {}, latency: [], small: [], large: [], memory: [] };
+const runs: Runs = { argon2: [], signIn: [], bareSignIn: [], tokens: {}, latency: [], small: [], large: [], memory: [] };
 const seeding: Record<string, number> = {};
 let largeMemory: Memory | undefined;
 let halfPeak = Number.NaN;
 let description = '';
 const { argon2 } = loadConfig(process.env);
+const passwordHash = await hashPassword(PASSWORD, argon2);
 
 try {
   const small = await createBenchDatabase(process.env.DATABASE_URL, options.keepDatabase);
@@ -119,7 +120,7 @@ try {
     redirect_uris: client.redirect_uris,
     response_types: client.response_types,
     token_endpoint_auth_method: client.token_endpoint_auth_method,
-  });
+  }, passwordHash);
   helpers.push(bare);
   const ceiling = await Argon2Ceiling.start(smallEnv);
   helpers.push(ceiling);
@@ -127,23 +128,38 @@ try {
   helpers.push(load);
   const people = 2 * Math.max(options.concurrency, options.tokenConcurrency);
   const prepare = async (target: string, origin: string, accounts: number) => {
-    await load.run({ kind: 'target', target, xacthuc: origin, rp, password: PASSWORD, bare: { origin: bare.origin, clientId: rp.clientId, clientSecret: rp.clientSecret } });
+    const withBare = target === 'bare' ? undefined : { origin: bare.origin, clientId: rp.clientId, clientSecret: rp.clientSecret };
+    await load.run({ kind: 'target', target, xacthuc: origin, rp, password: PASSWORD, bare: withBare });
     // First sign-ins: consent given, a browser session and a refresh token per person.
     tally('first sign-in', await load.run({ kind: 'prepare', target, identifiers: spreadIdentifiers(people, accounts), concurrency: 4 }));
   };
   await prepare('small', server.url, options.accounts);
+  // The bare provider signs in the same people, so that its refresh tokens exist too.
+  const bareIdentifiers = spreadIdentifiers(people, options.accounts);
+  await prepare('bare', bare.origin, options.accounts);
 
   const warmup = options.quick ? 500 : 1000;
   /** A closed-loop run, with the CPU the measured server spent per operation meanwhile. */
   const closed = async (target: string, pid: number, scenario: Scenario, concurrency: number, durationMs: number): Promise<Measured> => {
     const job: LoadJob = { kind: 'closed', target, scenario, concurrency, warmupMs: scenario === 'sign-in' ? warmup : warmup / 2, durationMs };
-    const before = await cpuOf(pid);
+    const [before, databaseBefore] = [await cpuOf(pid), await databaseCpuMs()];
     const result = tally(scenario, await load.run(job));
-    const after = await cpuOf(pid);
+    const [after, databaseAfter] = [await cpuOf(pid), await databaseCpuMs()];
     const per = (ms: number) => ms / result.operations;
-    return { ...result, serverMainMs: per(after.mainMs - before.mainMs), serverTotalMs: per(after.totalMs - before.totalMs), generatorMs: per(result.generatorCpuMs) };
+    return {
+      ...result,
+      serverMainMs: per(after.mainMs - before.mainMs),
+      serverTotalMs: per(after.totalMs - before.totalMs),
+      generatorMs: per(result.generatorCpuMs),
+      databaseMs: per(databaseAfter - databaseBefore),
+    };
   };
-  const tokenScenarios: Scenario[] = ['bare-client-credentials', 'client-credentials', 'refresh', 'userinfo', 'introspection', 'jwks'];
+  /** Token figures by name: xacthuc's endpoints and, beside them, the bare provider's. */
+  const tokenRuns: Array<{ name: string; target: string; pid: number; scenario: Scenario }> = [
+    { name: 'bare-client-credentials', target: 'small', pid: bare.pid, scenario: 'bare-client-credentials' },
+    { name: 'bare-refresh', target: 'bare', pid: bare.pid, scenario: 'refresh' },
+    ...(['client-credentials', 'refresh', 'userinfo', 'introspection', 'jwks'] as const).map((scenario) => ({ name: scenario, target: 'small', pid: server.pid, scenario })),
+  ];
 
   // Each round alternates short slices of the figures compared with each other: the argon2id
   // ceiling with sign-in, the bare provider with xacthuc's token endpoints.
@@ -154,27 +170,31 @@ try {
     say(`round ${round}/${options.runs}: argon2id ceiling and sign-in, bare provider and token endpoints`);
     const argon: Array<{ perSecond: number; cpuMsPerVerify: number }> = [];
     const signIn = [];
+    const bareSignIn = [];
     for (let index = 0; index < slices; index += 1) {
       const measured = await ceiling.measure(warmup / 2, (options.signInSeconds * 1000) / slices);
       if (measured.wrong) failures.set('argon2 ceiling: verification failed', measured.wrong);
       argon.push(measured);
       signIn.push(await slice('small', server.pid, 'sign-in', options.concurrency, options.signInSeconds));
+      bareSignIn.push(await slice('bare', bare.pid, 'sign-in', options.concurrency, options.signInSeconds));
     }
+    runs.bareSignIn.push(combineSlices(bareSignIn));
     runs.argon2.push({
       perSecond: argon.reduce((sum, measured) => sum + measured.perSecond, 0) / slices,
       cpuMsPerVerify: argon.reduce((sum, measured) => sum + measured.cpuMsPerVerify, 0) / slices,
     });
     runs.signIn.push(combineSlices(signIn));
-    const tokens = new Map<Scenario, Parameters<typeof combineSlices>[0]>(tokenScenarios.map((scenario) => [scenario, []]));
+    const tokens = new Map<string, Parameters<typeof combineSlices>[0]>(tokenRuns.map(({ name }) => [name, []]));
     for (let index = 0; index < slices; index += 1) {
-      for (const scenario of tokenScenarios) {
-        const pid = scenario === 'bare-client-credentials' ? bare.pid : server.pid;
-        tokens.get(scenario)!.push(await slice('small', pid, scenario, options.tokenConcurrency, options.tokenSeconds));
+      for (const { name, target, pid, scenario } of tokenRuns) {
+        // The bare provider's in-memory store forgot its refresh tokens during the sign-ins.
+        if (target === 'bare') tally('bare sign-in', await load.run({ kind: 'prepare', target, identifiers: bareIdentifiers, concurrency: 4 }));
+        tokens.get(name)!.push(await slice(target, pid, scenario, options.tokenConcurrency, options.tokenSeconds));
       }
     }
-    for (const [scenario, measured] of tokens) (runs.tokens[scenario] ??= []).push(combineSlices(measured));
+    for (const [name, measured] of tokens) (runs.tokens[name] ??= []).push(combineSlices(measured));
     runs.memory.push(await server.memory());
-    say(`  argon2id ${runs.argon2.at(-1)!.perSecond.toFixed(1)}/s, sign-in ${runs.signIn.at(-1)!.perSecond.toFixed(1)}/s, bare client-credentials ${Math.round(runs.tokens['bare-client-credentials'].at(-1)!.perSecond)}/s`);
+    say(`  argon2id ${runs.argon2.at(-1)!.perSecond.toFixed(1)}/s, sign-in ${runs.signIn.at(-1)!.perSecond.toFixed(1)}/s (bare ${runs.bareSignIn.at(-1)!.perSecond.toFixed(1)}/s), bare client-credentials ${Math.round(runs.tokens['bare-client-credentials'].at(-1)!.perSecond)}/s`);
   }
 
   // Half of the peak measured just before each latency run: on a shared machine the peak of
