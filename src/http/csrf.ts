@@ -1,16 +1,16 @@
 // CSRF protection for our own forms: a signed double-submit token. A random value lives
 // in an HttpOnly cookie; the form carries HMAC(key, value, form scope). A forged
 // cross-site post has neither. Stateless, so any node verifies what another issued.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 
 const COOKIE = 'xt_csrf';
 
 export class Csrf {
-  readonly #key: Buffer;
+  readonly #key: KeyObject;
 
   constructor(key: Buffer) {
-    this.#key = key;
+    this.#key = createSecretKey(key);
   }
 
   #sign(value: string, scope: string): string {

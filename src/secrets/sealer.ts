@@ -1,18 +1,19 @@
 // Encryption at rest for personal identifiers, client secrets and signing keys (SPEC §3:
 // AES-256-GCM; a keyed HMAC finds a row without decrypting). Both subkeys are derived
 // from SECRET_KEY with HKDF so one configured secret never serves two purposes.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 
 const FORMAT = 'v1';
 
 export class Sealer {
-  readonly #encryptionKey: Buffer;
-  readonly #lookupKey: Buffer;
+  // KeyObjects made once: a raw Buffer key is imported again on every cipher and HMAC.
+  readonly #encryptionKey: KeyObject;
+  readonly #lookupKey: KeyObject;
 
   constructor(secretKey: Buffer) {
     if (secretKey.length !== 32) throw new TypeError('secret key must be 32 bytes');
-    this.#encryptionKey = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'xacthuc/seal', 32));
-    this.#lookupKey = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'xacthuc/lookup', 32));
+    this.#encryptionKey = createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'xacthuc/seal', 32)));
+    this.#lookupKey = createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'xacthuc/lookup', 32)));
   }
 
   /** `purpose` is bound as additional data: a value sealed for one column cannot be replayed into another. */
