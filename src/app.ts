@@ -12,6 +12,7 @@ import { createAdapterClass, findGrantId } from './oidc/adapter.ts';
 import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
+import { readAheadScope } from './oidc/read-ahead.ts';
 import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
 import type { Clock } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Provider {
   const provider = createProvider(deps);
   const csrf = new Csrf(deps.csrfKey);
 
+  provider.use(readAheadScope());
   provider.use(requestLog(logger));
   provider.use(deps.metrics.middleware());
   provider.use(securityHeaders());

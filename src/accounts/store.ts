@@ -1,7 +1,7 @@
 // SQL for the accounts table. Identifiers arrive already validated and normalized;
 // here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
 import { randomUUID } from 'node:crypto';
-import { batched, type Knex } from '../db/index.ts';
+import { batched, prepared, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -95,7 +95,8 @@ export class AccountStore {
     this.#knex = knex;
     this.#sealer = sealer;
     this.#rowsById = batched(async (ids) => {
-      const rows: Array<Record<string, any>> = await knex('accounts').select(COLUMNS).whereIn('id', [...new Set(ids)]);
+      const unique = [...new Set(ids)];
+      const rows: Array<Record<string, any>> = await knex('accounts').select(COLUMNS).whereIn('id', unique).options(prepared(`accounts_by_id_${unique.length}`));
       const byId = new Map(rows.map((row) => [row.id as string, row]));
       return ids.map((id) => byId.get(id));
     });
@@ -182,7 +183,8 @@ export class AccountStore {
         if (taxCode) where.orWhere({ tax_code_hmac: this.#sealer.lookup(taxCode, PURPOSE.taxCode) });
         if (phone) where.orWhere({ phone_hmac: this.#sealer.lookup(phone, PURPOSE.phone) });
       })
-      .limit(2);
+      .limit(2)
+      .options(prepared(`accounts_by_identifier_${[username, nationalId, taxCode, phone].map((candidate) => (candidate ? 1 : 0)).join('')}`));
     return rows.map((row) => this.#toAccount(row));
   }
 

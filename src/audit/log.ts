@@ -1,6 +1,6 @@
 // Security events (SPEC R12). Callers pass facts, never secrets: no password, code, OTP or
 // token ever goes in `details`.
-import { batched, type Knex } from '../db/index.ts';
+import { batched, prepared, type Knex } from '../db/index.ts';
 
 export type AuditEventType =
   | 'signin.succeeded'
@@ -40,7 +40,7 @@ export class AuditLog {
 
   constructor(knex: Knex) {
     this.#insert = batched(async (rows) => {
-      await knex('audit_events').insert(rows);
+      await knex('audit_events').insert(rows).options(prepared(`audit_insert_${rows.length}`));
       return rows.map(() => undefined);
     });
   }

@@ -41,3 +41,12 @@ export function batched<I, O>(run: BatchRunner<I, O>, maxBatch = MAX_BATCH): (in
     waiting.push({ input, resolve, reject });
   });
 }
+
+/**
+ * Options for a named prepared statement (node-postgres): parsed and planned once per
+ * connection instead of at every call, which on a cheap look-up costs more than running it.
+ * The text must depend on nothing but `name`: a batched statement names its batch size.
+ */
+export function prepared(name: string): { name: string } {
+  return { name: `xacthuc_${name}` };
+}

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { lockDataDir } from './embedded-lock.ts';
 
 export { DatabaseInUseError } from './embedded-lock.ts';
-export { batched } from './batch.ts';
+export { batched, prepared } from './batch.ts';
 export type { Knex };
 
 export interface Database {

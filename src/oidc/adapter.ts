@@ -1,8 +1,9 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, type Knex } from '../db/index.ts';
+import { batched, prepared, type Knex } from '../db/index.ts';
 import type { ClientStore } from './clients.ts';
+import { forgetReadAhead, keepReadAhead, readAheadKey, takeReadAhead } from './read-ahead.ts';
 
 const TABLE = 'oidc_models';
 
@@ -30,7 +31,12 @@ function withConsumed(row: Row | undefined): AdapterPayload | undefined {
   return row.payload;
 }
 
-type Lookup = 'id' | 'uid' | 'user_code';
+type Lookup = 'uid' | 'user_code';
+
+/** A row, and the rows the same request is about to look up (read-ahead.ts). */
+interface RowWithNext extends Row {
+  next: Array<[string, Row | undefined]>;
+}
 
 interface Key {
   model: string;
@@ -50,19 +56,53 @@ function modelStatements(knex: Knex) {
   const finder = (column: Lookup) => batched<Key, Row | undefined>(async (keys) => {
     const rows: Array<Row & { model: string; key: string }> = await live(knex(TABLE)
       .select('model', { key: column }, 'payload', 'consumed_at')
-      .whereIn(['model', column], keys.map(({ model, value }) => [model, value])));
+      .whereIn(['model', column], keys.map(({ model, value }) => [model, value]))
+      .options(prepared(`oidc_find_by_${column}_${keys.length}`)));
     const found = new Map<string, Row>();
     for (const row of rows) if (!found.has(keyOf(row.model, row.key))) found.set(keyOf(row.model, row.key), row);
     return keys.map(({ model, value }) => found.get(keyOf(model, value)));
   });
 
+  const alive = (table: string) => `(${table}.expires_at IS NULL OR ${table}.expires_at > CURRENT_TIMESTAMP)`;
+  /**
+   * By id, with what the request will look up next (read-ahead.ts): a token's or code's
+   * Grant, and the Session an interaction belongs to or a code is bound to.
+   */
+  const findById = batched<Key, RowWithNext | undefined>(async (keys) => {
+    const { rows } = (await knex.raw(
+      `SELECT t.model, t.id AS key, t.payload, t.consumed_at,
+              t.grant_id AS next_grant, g.id AS grant_found, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
+              w.uid AS next_session, s.uid AS session_found, s.payload AS session_payload, s.consumed_at AS session_consumed_at
+       FROM ${TABLE} t
+       CROSS JOIN LATERAL (SELECT CASE
+         WHEN t.model = 'Interaction' THEN t.payload #>> '{session,uid}'
+         WHEN t.payload ->> 'expiresWithSession' = 'true' THEN t.payload ->> 'sessionUid'
+       END AS uid) w
+       LEFT JOIN ${TABLE} g ON g.model = 'Grant' AND g.id = t.grant_id AND ${alive('g')}
+       LEFT JOIN ${TABLE} s ON s.model = 'Session' AND s.uid = w.uid AND ${alive('s')}
+       WHERE (t.model, t.id) IN (${keys.map(() => '(?, ?)').join(', ')}) AND ${alive('t')}`,
+      keys.flatMap(({ model, value }) => [model, value]),
+    ).options(prepared(`oidc_find_by_id_${keys.length}`))) as { rows: Array<Record<string, any>> };
+    const found = new Map(rows.map((row) => [keyOf(row.model, row.key), row]));
+    return keys.map(({ model, value }) => {
+      const row = found.get(keyOf(model, value));
+      if (!row) return undefined;
+      const next: RowWithNext['next'] = [];
+      if (row.next_grant) next.push([readAheadKey.grant(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
+      if (row.next_session) next.push([readAheadKey.sessionByUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined]);
+      return { payload: row.payload, consumed_at: row.consumed_at, next };
+    });
+  });
+
   return {
-    find: { id: finder('id'), uid: finder('uid'), user_code: finder('user_code') } satisfies Record<Lookup, unknown>,
+    findById,
+    find: { uid: finder('uid'), user_code: finder('user_code') },
 
     upsert: batched<Record<string, unknown>, void>(async (rows) => {
       // The last write of a row in one turn wins, as it would one statement after another.
       const unique = new Map(rows.map((row) => [keyOf(String(row.model), String(row.id)), row]));
-      await knex(TABLE).insert([...unique.values()]).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at']);
+      await knex(TABLE).insert([...unique.values()]).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'])
+        .options(prepared(`oidc_upsert_${unique.size}`));
       return rows.map(() => undefined);
     }),
 
@@ -72,13 +112,14 @@ function modelStatements(knex: Knex) {
         .whereIn(['model', 'id'], keys.map(({ model, value }) => [model, value]))
         .whereNull('consumed_at')
         .update({ consumed_at: knex.fn.now() })
-        .returning(['model', 'id']);
+        .returning(['model', 'id'])
+        .options(prepared(`oidc_consume_${keys.length}`));
       const unclaimed = new Set(updated.map((row) => keyOf(row.model, row.id)));
       return keys.map(({ model, value }) => unclaimed.delete(keyOf(model, value)));
     }),
 
     destroy: batched<Key, void>(async (keys) => {
-      await knex(TABLE).whereIn(['model', 'id'], keys.map(({ model, value }) => [model, value])).delete();
+      await knex(TABLE).whereIn(['model', 'id'], keys.map(({ model, value }) => [model, value])).delete().options(prepared(`oidc_destroy_${keys.length}`));
       return keys.map(() => undefined);
     }),
   };
@@ -96,6 +137,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
+      forgetReadAhead();
       await statements.upsert({
         model: this.model,
         id,
@@ -111,11 +153,17 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
-      return withConsumed(await statements.find.id({ model: this.model, value: id }));
+      const kept = this.model === 'Grant' ? takeReadAhead(readAheadKey.grant(id)) : undefined;
+      if (kept) return withConsumed(kept.row);
+      const found = await statements.findById({ model: this.model, value: id });
+      for (const [key, row] of found?.next ?? []) keepReadAhead(key, row);
+      return withConsumed(found);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       if (hasNul(uid)) return undefined;
+      const kept = this.model === 'Session' ? takeReadAhead(readAheadKey.sessionByUid(uid)) : undefined;
+      if (kept) return withConsumed(kept.row);
       return withConsumed(await statements.find.uid({ model: this.model, value: uid }));
     }
 
@@ -129,6 +177,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
      * marks it consumed; the other is told the code was already used (RFC 6749 §4.1.2).
      */
     async consume(id: string): Promise<void> {
+      forgetReadAhead();
       if (await statements.consume({ model: this.model, value: id })) return;
       // RFC 6749 §4.1.2: a code used twice revokes what was issued with it, also when the
       // two uses arrive at the same moment and the other one won.
@@ -144,10 +193,12 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async destroy(id: string): Promise<void> {
       if (hasNul(id)) return;
+      forgetReadAhead();
       await statements.destroy({ model: this.model, value: id });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      forgetReadAhead();
       await knex(TABLE).where({ grant_id: grantId }).delete();
     }
   };

@@ -5,7 +5,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { NobleCryptoPlugin, ScureBase32Plugin, TOTP } from 'otplib';
 import { toDataURL } from 'qrcode';
-import type { Knex } from '../db/index.ts';
+import { prepared, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 
@@ -142,7 +142,7 @@ export class TotpFactors {
   }
 
   async isEnrolled(accountId: string): Promise<boolean> {
-    const row = await this.#knex('totp_factors').where({ account_id: accountId }).whereNotNull('confirmed_at').first('account_id');
+    const row = await this.#knex('totp_factors').where({ account_id: accountId }).whereNotNull('confirmed_at').first('account_id').options(prepared('totp_enrolled'));
     return row !== undefined;
   }
 

@@ -6,7 +6,7 @@
 // A typed identifier that matches no account is counted under the identifier itself with
 // the same limits, so an attacker sees the same slow-down and the same lock either way: a
 // lock never tells whether the account exists.
-import type { Knex } from '../db/index.ts';
+import { prepared, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 
 export interface LockoutSettings {
@@ -59,7 +59,8 @@ export class SignInLockout {
    */
   async standing(keys: ThrottleKey[], clearable: ThrottleKey[]): Promise<{ lockedUntil: Date | null; failuresRecorded: boolean }> {
     const now = this.#clock.now();
-    const rows: Array<{ key: string; locked_until: Date | null }> = await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', [...new Set([...keys, ...clearable])]);
+    const wanted = [...new Set([...keys, ...clearable])];
+    const rows: Array<{ key: string; locked_until: Date | null }> = await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', wanted).options(prepared(`throttles_standing_${wanted.length}`));
     let lockedUntil: Date | null = null;
     for (const row of rows) {
       const until = row.locked_until ? new Date(row.locked_until) : null;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
 import { ClientStore } from '../../src/oidc/clients.ts';
+import { readAheadScope } from '../../src/oidc/read-ahead.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 
 let db: MigratedTestDatabase;
@@ -108,4 +109,56 @@ test('codes consumed together: each is consumed once, the same code only for the
   await Promise.all([codes.upsert(a, { grantId: grant }, 60), codes.upsert(b, { grantId: grant }, 60)]);
   const results = await Promise.allSettled([codes.consume(a), codes.consume(b), codes.consume(a)]);
   t.deepEqual(results.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected']);
+});
+
+/** Runs `work` as one HTTP request would: in a read-ahead scope of its own. */
+const asRequest = <T>(work: () => Promise<T>) => new Promise<T>((resolve, reject) => {
+  readAheadScope()({} as never, () => work().then(resolve, reject));
+});
+
+test('a token read brings its grant along for the same request only, once, and never past a write', async (t) => {
+  const tokens = new Adapter('RefreshToken');
+  const grants = new Adapter('Grant');
+  const [token, grant] = [id(), id()];
+  await grants.upsert(grant, { accountId: 'a', clientId: 'c' }, 60);
+  await tokens.upsert(token, { grantId: grant, accountId: 'a' }, 60);
+
+  await asRequest(async () => {
+    t.is((await tokens.find(token))?.grantId, grant);
+    await asRequest(async () => {
+      t.is((await grants.find(grant))?.clientId, 'c');
+      await grants.destroy(grant);
+    });
+    t.is((await grants.find(grant))?.clientId, 'c', 'what this request read with its token, as if read a moment earlier');
+    t.is(await grants.find(grant), undefined, 'handed out once: the next look-up asks the database');
+  });
+  await grants.upsert(grant, { accountId: 'a', clientId: 'c' }, 60);
+
+  await asRequest(async () => {
+    await tokens.find(token);
+    await asRequest(() => grants.destroy(grant));
+    await tokens.upsert(id(), { grantId: 'other' }, 60);
+    t.is(await grants.find(grant), undefined, 'a request that wrote forgets what it read ahead');
+  });
+  await asRequest(() => grants.upsert(grant, { accountId: 'a', clientId: 'c' }, 60));
+  await asRequest(() => tokens.find(token));
+  await asRequest(() => grants.destroy(grant));
+  t.is(await asRequest(() => grants.find(grant)), undefined, 'another request never gets it');
+});
+
+test('an interaction read brings along its session, known missing when it is gone', async (t) => {
+  const interactions = new Adapter('Interaction');
+  const sessions = new Adapter('Session');
+  const [interaction, session, uid] = [id(), id(), id()];
+  await sessions.upsert(session, { uid, accountId: 'a' }, 60);
+  await interactions.upsert(interaction, { uid: interaction, session: { uid, accountId: 'a' } }, 60);
+  await asRequest(async () => {
+    await interactions.find(interaction);
+    t.is((await sessions.findByUid(uid))?.accountId, 'a');
+  });
+  await sessions.destroy(session);
+  await asRequest(async () => {
+    await interactions.find(interaction);
+    t.is(await sessions.findByUid(uid), undefined);
+  });
 });
