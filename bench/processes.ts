@@ -49,9 +49,11 @@ export interface CpuTime {
 // USER_HZ: 100 on every Linux architecture Node runs on.
 const TICK_MS = 10;
 
-function ticksOf(stat: string): number {
+/** utime + stime of a /proc stat line, and with `reaped` the children's (cutime + cstime). */
+function ticksOf(stat: string, reaped = false): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) * TICK_MS;
 }
 
 /** CPU a process has used so far, from the kernel's accounting. */
@@ -72,7 +74,9 @@ export async function databaseCpuMs(): Promise<number> {
     if (!/^\d+$/.test(pid)) continue;
     try {
       if (!(await readFile(`/proc/${pid}/comm`, 'utf8')).startsWith('postgres')) continue;
-      total += ticksOf(await readFile(`/proc/${pid}/stat`, 'utf8'));
+      // Its own time and that of the children it reaped: a backend whose connection the
+      // pool closed takes its CPU with it, except into the postmaster's account.
+      total += ticksOf(await readFile(`/proc/${pid}/stat`, 'utf8'), true);
       seen = true;
     } catch {
       // The process ended between the listing and the read.
