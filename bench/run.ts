@@ -51,6 +51,12 @@ function spreadIdentifiers(people: number, accounts: number): string[] {
 }
 
 const secretKey = randomBytes(32).toString('hex');
+/** PostgreSQL's CPU is counted only when the bench's databases are on this machine's server. */
+const localPostgres = ((url) => {
+  if (!url) return false;
+  const host = URL.parse(url)?.hostname ?? '';
+  return ['', 'localhost', '127.0.0.1', '[::1]'].includes(host);
+})(process.env.DATABASE_URL);
 const profiles = options.cpuProfile ? resolve('bench/results/profiles') : undefined;
 if (profiles) await mkdir(profiles, { recursive: true });
 
@@ -142,9 +148,10 @@ try {
   /** A closed-loop run, with the CPU the measured server spent per operation meanwhile. */
   const closed = async (target: string, pid: number, scenario: Scenario, concurrency: number, durationMs: number): Promise<Measured> => {
     const job: LoadJob = { kind: 'closed', target, scenario, concurrency, warmupMs: scenario === 'sign-in' ? warmup : warmup / 2, durationMs };
-    const [before, databaseBefore] = [await cpuOf(pid), await databaseCpuMs()];
+    const databaseCpu = () => (localPostgres ? databaseCpuMs() : Number.NaN);
+    const [before, databaseBefore] = [await cpuOf(pid), await databaseCpu()];
     const result = tally(scenario, await load.run(job));
-    const [after, databaseAfter] = [await cpuOf(pid), await databaseCpuMs()];
+    const [after, databaseAfter] = [await cpuOf(pid), await databaseCpu()];
     const per = (ms: number) => ms / result.operations;
     return {
       ...result,
