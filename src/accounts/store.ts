@@ -122,7 +122,7 @@ export class AccountStore {
       passwordHash: row.password_hash,
       passwordChangedAt: row.password_changed_at ? new Date(row.password_changed_at) : null,
       passwordChangeRequired: row.password_change_required,
-      roles: row.roles ?? [],
+      roles: [...(row.roles ?? [])],
       updatedAt: new Date(row.updated_at),
     };
   }

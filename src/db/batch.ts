@@ -15,17 +15,28 @@ interface Waiting<I, O> {
 
 export const MAX_BATCH = 100;
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
+function refusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 export function batched<I, O>(run: BatchRunner<I, O>, maxBatch = MAX_BATCH): (input: I) => Promise<O> {
   let waiting: Waiting<I, O>[] = [];
 
   const settle = (batch: Waiting<I, O>[]) => {
     run(batch.map((item) => item.input)).then(
       (outputs) => batch.forEach((item, index) => item.resolve(outputs[index])),
-      (error: unknown) => {
-        if (batch.length === 1) return batch[0].reject(error);
-        // One statement is all or nothing: one bad input must not fail the requests that
-        // happened to share its turn, so each is tried again on its own.
-        for (const item of batch) settle([item]);
+      async (error: unknown) => {
+        // One statement is all or nothing: when PostgreSQL refused the data of one input,
+        // the requests that happened to share its turn are tried again on their own, one
+        // after another (same-key writes keep their order). Any other failure (connection,
+        // timeout) may have taken effect or not: retrying could apply a write twice or
+        // pile load on a struggling database, so everyone gets the error.
+        if (batch.length === 1 || !refusedData(error)) return batch.forEach((item) => item.reject(error));
+        for (const item of batch) {
+          await run([item.input]).then(([output]) => item.resolve(output), item.reject);
+        }
       },
     );
   };

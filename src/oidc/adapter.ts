@@ -45,6 +45,27 @@ interface Key {
 
 const keyOf = (model: string, value: string) => `${model}\u0000${value}`;
 
+/** Rows and keys in one order, so that two statements never lock the same rows crosswise. */
+const inKeyOrder = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+/**
+ * One answer per caller: oidc-provider changes what it is given (a Session's authorizations,
+ * a Grant's scopes), so two requests that asked for the same row in one turn each get a copy.
+ */
+function perCaller<T>(keys: Key[], found: Map<string, T>): Array<T | undefined> {
+  const handed = new Set<string>();
+  return keys.map(({ model, value }) => {
+    const key = keyOf(model, value);
+    const row = found.get(key);
+    if (row === undefined) return undefined;
+    if (!handed.has(key)) {
+      handed.add(key);
+      return row;
+    }
+    return structuredClone(row);
+  });
+}
+
 /**
  * The adapter's statements, each shared by the concurrent requests of one event-loop turn
  * (db/batch.ts): a sign-in under load costs a fraction of its two dozen round trips.
@@ -59,8 +80,8 @@ function modelStatements(knex: Knex) {
       .whereIn(['model', column], keys.map(({ model, value }) => [model, value]))
       .options(prepared(`oidc_find_by_${column}_${keys.length}`)));
     const found = new Map<string, Row>();
-    for (const row of rows) if (!found.has(keyOf(row.model, row.key))) found.set(keyOf(row.model, row.key), row);
-    return keys.map(({ model, value }) => found.get(keyOf(model, value)));
+    for (const row of rows) if (!found.has(keyOf(row.model, row.key))) found.set(keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at });
+    return perCaller(keys, found);
   });
 
   const alive = (table: string) => `(${table}.expires_at IS NULL OR ${table}.expires_at > CURRENT_TIMESTAMP)`;
@@ -83,15 +104,13 @@ function modelStatements(knex: Knex) {
        WHERE (t.model, t.id) IN (${keys.map(() => '(?, ?)').join(', ')}) AND ${alive('t')}`,
       keys.flatMap(({ model, value }) => [model, value]),
     ).options(prepared(`oidc_find_by_id_${keys.length}`))) as { rows: Array<Record<string, any>> };
-    const found = new Map(rows.map((row) => [keyOf(row.model, row.key), row]));
-    return keys.map(({ model, value }) => {
-      const row = found.get(keyOf(model, value));
-      if (!row) return undefined;
+    const found = new Map<string, RowWithNext>(rows.map((row) => {
       const next: RowWithNext['next'] = [];
       if (row.next_grant) next.push([readAheadKey.grant(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
       if (row.next_session) next.push([readAheadKey.sessionByUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined]);
-      return { payload: row.payload, consumed_at: row.consumed_at, next };
-    });
+      return [keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at, next }];
+    }));
+    return perCaller(keys, found);
   });
 
   return {
@@ -101,7 +120,7 @@ function modelStatements(knex: Knex) {
     upsert: batched<Record<string, unknown>, void>(async (rows) => {
       // The last write of a row in one turn wins, as it would one statement after another.
       const unique = new Map(rows.map((row) => [keyOf(String(row.model), String(row.id)), row]));
-      await knex(TABLE).insert([...unique.values()]).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'])
+      await knex(TABLE).insert(inKeyOrder([...unique.values()], (row) => keyOf(String(row.model), String(row.id)))).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'])
         .options(prepared(`oidc_upsert_${unique.size}`));
       return rows.map(() => undefined);
     }),
@@ -109,7 +128,7 @@ function modelStatements(knex: Knex) {
     /** True for the one request that marked the row consumed; false for every other. */
     consume: batched<Key, boolean>(async (keys) => {
       const updated: Array<{ model: string; id: string }> = await knex(TABLE)
-        .whereIn(['model', 'id'], keys.map(({ model, value }) => [model, value]))
+        .whereIn(['model', 'id'], inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value]))
         .whereNull('consumed_at')
         .update({ consumed_at: knex.fn.now() })
         .returning(['model', 'id'])
@@ -119,7 +138,7 @@ function modelStatements(knex: Knex) {
     }),
 
     destroy: batched<Key, void>(async (keys) => {
-      await knex(TABLE).whereIn(['model', 'id'], keys.map(({ model, value }) => [model, value])).delete().options(prepared(`oidc_destroy_${keys.length}`));
+      await knex(TABLE).whereIn(['model', 'id'], inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value])).delete().options(prepared(`oidc_destroy_${keys.length}`));
       return keys.map(() => undefined);
     }),
   };

@@ -162,3 +162,12 @@ test('an interaction read brings along its session, known missing when it is gon
     t.is(await sessions.findByUid(uid), undefined);
   });
 });
+
+test('two requests asking for the same row in one turn each get their own copy to change', async (t) => {
+  const sessions = new Adapter('Session');
+  const key = id();
+  await sessions.upsert(key, { uid: `uid-${key}`, authorizations: { app: { sid: 'x' } } }, 60);
+  const [first, second] = await Promise.all([sessions.find(key), sessions.find(key)]);
+  (first!.authorizations as Record<string, unknown>).other = { sid: 'y' };
+  t.deepEqual(second!.authorizations, { app: { sid: 'x' } });
+});

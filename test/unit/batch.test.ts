@@ -6,7 +6,9 @@ function doubling() {
   const batches: number[][] = [];
   const run = batched<number, number>(async (inputs) => {
     batches.push(inputs);
-    if (inputs.includes(13)) throw new Error('unlucky');
+    // As PostgreSQL refuses one row's data: SQLSTATE 22P02, invalid text representation.
+    if (inputs.includes(13)) throw Object.assign(new Error('unlucky'), { code: '22P02' });
+    if (inputs.includes(99)) throw new Error('Connection terminated unexpectedly');
     return inputs.map((input) => input * 2);
   }, 4);
   return { batches, run };
@@ -31,11 +33,18 @@ test('a turn with more requests than a batch holds is split', async (t) => {
   t.deepEqual(batches, [[1, 2, 3, 4], [5, 6]]);
 });
 
-test('one failing input fails only its own request: the others are tried again alone', async (t) => {
+test('data the database refused fails only its own request: the others are tried again alone', async (t) => {
   const { batches, run } = doubling();
   const results = await Promise.allSettled([run(1), run(13), run(3)]);
   t.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
   t.is((results[0] as PromiseFulfilledResult<number>).value, 2);
   t.is(((results[1] as PromiseRejectedResult).reason as Error).message, 'unlucky');
   t.deepEqual(batches, [[1, 13, 3], [1], [13], [3]]);
+});
+
+test('a failure that may have taken effect (a lost connection) fails every request of the batch and is not retried', async (t) => {
+  const { batches, run } = doubling();
+  const results = await Promise.allSettled([run(1), run(99), run(3)]);
+  t.deepEqual(results.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
+  t.deepEqual(batches, [[1, 99, 3]]);
 });
