@@ -133,16 +133,18 @@ try {
   const load = new LoadGenerator();
   helpers.push(load);
   const people = 2 * Math.max(options.concurrency, options.tokenConcurrency);
+  /** Points the load generator at a provider and signs its people in; returns who they are. */
   const prepare = async (target: string, origin: string, accounts: number) => {
+    const identifiers = spreadIdentifiers(people, accounts);
     const withBare = target === 'bare' ? undefined : { origin: bare.origin, clientId: rp.clientId, clientSecret: rp.clientSecret };
     await load.run({ kind: 'target', target, xacthuc: origin, rp, password: PASSWORD, bare: withBare });
     // First sign-ins: consent given, a browser session and a refresh token per person.
-    tally('first sign-in', await load.run({ kind: 'prepare', target, identifiers: spreadIdentifiers(people, accounts), concurrency: 4 }));
+    tally('first sign-in', await load.run({ kind: 'prepare', target, identifiers, concurrency: 4 }));
+    return identifiers;
   };
   await prepare('small', server.url, options.accounts);
   // The bare provider signs in the same people, so that its refresh tokens exist too.
-  const bareIdentifiers = spreadIdentifiers(people, options.accounts);
-  await prepare('bare', bare.origin, options.accounts);
+  const bareIdentifiers = await prepare('bare', bare.origin, options.accounts);
 
   const warmup = options.quick ? 500 : 1000;
   /** A closed-loop run, with the CPU the measured server spent per operation meanwhile. */

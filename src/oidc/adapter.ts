@@ -45,8 +45,14 @@ interface Key {
 
 const keyOf = (model: string, value: string) => `${model}\u0000${value}`;
 
+/** Not past its expiry: `table` is the row's table or its alias in the statement. */
+const alive = (table: string) => `(${table}.expires_at IS NULL OR ${table}.expires_at > CURRENT_TIMESTAMP)`;
+
 /** Rows and keys in one order, so that two statements never lock the same rows crosswise. */
 const inKeyOrder = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+/** The (model, key) pairs of a batch, for `WHERE (model, column) IN (…)`, in key order. */
+const pairs = (keys: Key[]) => inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value]);
 
 /**
  * One answer per caller: oidc-provider changes what it is given (a Session's authorizations,
@@ -71,20 +77,17 @@ function perCaller<T>(keys: Key[], found: Map<string, T>): Array<T | undefined> 
  * (db/batch.ts): a sign-in under load costs a fraction of its two dozen round trips.
  */
 function modelStatements(knex: Knex) {
-  const live = (query: Knex.QueryBuilder) =>
-    query.where((where) => where.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()));
-
   const finder = (column: Lookup) => batched<Key, Row | undefined>(async (keys) => {
-    const rows: Array<Row & { model: string; key: string }> = await live(knex(TABLE)
+    const rows: Array<Row & { model: string; key: string }> = await knex(TABLE)
       .select('model', { key: column }, 'payload', 'consumed_at')
-      .whereIn(['model', column], keys.map(({ model, value }) => [model, value]))
-      .options(prepared(`oidc_find_by_${column}_${keys.length}`)));
+      .whereIn(['model', column], pairs(keys))
+      .whereRaw(alive(TABLE))
+      .options(prepared(`oidc_find_by_${column}_${keys.length}`));
     const found = new Map<string, Row>();
     for (const row of rows) if (!found.has(keyOf(row.model, row.key))) found.set(keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at });
     return perCaller(keys, found);
   });
 
-  const alive = (table: string) => `(${table}.expires_at IS NULL OR ${table}.expires_at > CURRENT_TIMESTAMP)`;
   /**
    * By id, with what the request will look up next (read-ahead.ts): a token's or code's
    * Grant, and the Session an interaction belongs to or a code is bound to.
@@ -102,7 +105,7 @@ function modelStatements(knex: Knex) {
        LEFT JOIN ${TABLE} g ON g.model = 'Grant' AND g.id = t.grant_id AND ${alive('g')}
        LEFT JOIN ${TABLE} s ON s.model = 'Session' AND s.uid = w.uid AND ${alive('s')}
        WHERE (t.model, t.id) IN (${keys.map(() => '(?, ?)').join(', ')}) AND ${alive('t')}`,
-      keys.flatMap(({ model, value }) => [model, value]),
+      pairs(keys).flat(),
     ).options(prepared(`oidc_find_by_id_${keys.length}`))) as { rows: Array<Record<string, any>> };
     const found = new Map<string, RowWithNext>(rows.map((row) => {
       const next: RowWithNext['next'] = [];
@@ -128,7 +131,7 @@ function modelStatements(knex: Knex) {
     /** True for the one request that marked the row consumed; false for every other. */
     consume: batched<Key, boolean>(async (keys) => {
       const updated: Array<{ model: string; id: string }> = await knex(TABLE)
-        .whereIn(['model', 'id'], inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value]))
+        .whereIn(['model', 'id'], pairs(keys))
         .whereNull('consumed_at')
         .update({ consumed_at: knex.fn.now() })
         .returning(['model', 'id'])
@@ -138,7 +141,7 @@ function modelStatements(knex: Knex) {
     }),
 
     destroy: batched<Key, void>(async (keys) => {
-      await knex(TABLE).whereIn(['model', 'id'], inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value])).delete().options(prepared(`oidc_destroy_${keys.length}`));
+      await knex(TABLE).whereIn(['model', 'id'], pairs(keys)).delete().options(prepared(`oidc_destroy_${keys.length}`));
       return keys.map(() => undefined);
     }),
   };
@@ -232,7 +235,7 @@ export async function findGrantId(knex: Knex, accountId: string, clientId: strin
     .select('id')
     .where({ model: 'Grant', account_id: accountId })
     .whereRaw("payload->>'clientId' = ?", [clientId])
-    .where((where) => where.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
+    .whereRaw(alive(TABLE))
     .orderBy('expires_at', 'desc')
     .first();
   return row?.id;

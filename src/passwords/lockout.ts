@@ -49,8 +49,7 @@ export class SignInLockout {
 
   /** The latest lock among `keys` still in force, if any. */
   async lockedUntil(keys: ThrottleKey[]): Promise<Date | null> {
-    const row = await this.#knex('sign_in_throttles').max({ until: 'locked_until' }).whereIn('key', keys).where('locked_until', '>', this.#clock.now()).first();
-    return row?.until ? new Date(row.until) : null;
+    return (await this.standing(keys, [])).lockedUntil;
   }
 
   /**
