@@ -3,7 +3,7 @@
 import { Provider } from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import type { Knex } from './db/index.ts';
+import { requestScope, type Knex } from './db/index.ts';
 import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
@@ -12,7 +12,6 @@ import { createAdapterClass, findGrantId } from './oidc/adapter.ts';
 import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
-import { readAheadScope } from './oidc/read-ahead.ts';
 import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
 import type { Clock } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
@@ -72,7 +71,8 @@ export function createApp(deps: AppDeps): Provider {
   const provider = createProvider(deps);
   const csrf = new Csrf(deps.csrfKey);
 
-  provider.use(readAheadScope());
+  // First, so that what a request deferred is written before its answer leaves.
+  provider.use(requestScope());
   provider.use(requestLog(logger));
   provider.use(deps.metrics.middleware());
   provider.use(securityHeaders());

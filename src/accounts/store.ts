@@ -1,7 +1,7 @@
 // SQL for the accounts table. Identifiers arrive already validated and normalized;
 // here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
 import { randomUUID } from 'node:crypto';
-import { batched, prepared, type Knex } from '../db/index.ts';
+import { batched, forgetRows, prepared, takeRow, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -166,7 +166,9 @@ export class AccountStore {
 
   async findById(id: string): Promise<Account | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
-    const row = await this.#rowsById(id);
+    // Read ahead with the session, token or interaction that names it (oidc/adapter.ts).
+    const read = takeRow<Record<string, any>>('Account', id);
+    const row = read ? read.row : await this.#rowsById(id);
     return row ? this.#toAccount(row) : undefined;
   }
 
@@ -206,6 +208,7 @@ export class AccountStore {
    * change an operator required is done.
    */
   async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    forgetRows('Account');
     await this.#knex.transaction(async (trx) => {
       const current = await trx('accounts').select('password_hash').where({ id }).forUpdate().first();
       if (current?.password_hash) await trx('password_history').insert({ account_id: id, password_hash: current.password_hash, created_at: at });
@@ -215,6 +218,7 @@ export class AccountStore {
 
   /** The same password re-hashed with current parameters: not a change, no history entry. */
   async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void> {
+    forgetRows('Account');
     await this.#knex('accounts').where({ id, password_hash: previousHash }).update({ password_hash: passwordHash });
   }
 
@@ -226,6 +230,7 @@ export class AccountStore {
   }
 
   async requirePasswordChange(id: string): Promise<boolean> {
+    forgetRows('Account');
     const updated = await this.#knex('accounts').where({ id }).update({ password_change_required: true }).returning('id');
     return updated.length === 1;
   }

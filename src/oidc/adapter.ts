@@ -1,9 +1,8 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, prepared, type Knex } from '../db/index.ts';
+import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
 import type { ClientStore } from './clients.ts';
-import { forgetReadAhead, keepReadAhead, readAheadKey, takeReadAhead } from './read-ahead.ts';
 
 const TABLE = 'oidc_models';
 
@@ -33,10 +32,28 @@ function withConsumed(row: Row | undefined): AdapterPayload | undefined {
 
 type Lookup = 'uid' | 'user_code';
 
-/** A row, and the rows the same request is about to look up (read-ahead.ts). */
+/** A row, and the rows the same request is about to look up (db/request-scope.ts): kind, key, row. */
 interface RowWithNext extends Row {
-  next: Array<[string, Row | undefined]>;
+  next: Array<[string, string, unknown]>;
 }
+
+/** How rows read ahead are kept: a model's rows by id or by uid, an account's by its id. */
+const kept = {
+  byId: (id: string) => `id:${id}`,
+  byUid: (uid: string) => `uid:${uid}`,
+};
+
+/** An account id as the accounts table keys it; anything else names no account. */
+const ACCOUNT_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+type StoredRow = Record<(typeof COLUMNS)[number], Knex.Value>;
+
+const COLUMNS = ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'] as const;
+const TYPES = ['text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'] as const;
+const UPDATED = COLUMNS.slice(2).map((column) => `${column} = excluded.${column}`).join(', ');
+
+/** A write of one row, deferred to the end of its request or made at once. */
+type PendingWrite = { key: string; model: string } & ({ kind: 'upsert'; row: StoredRow } | { kind: 'destroy'; id: string });
 
 interface Key {
   model: string;
@@ -89,14 +106,18 @@ function modelStatements(knex: Knex) {
   });
 
   /**
-   * By id, with what the request will look up next (read-ahead.ts): a token's or code's
-   * Grant, and the Session an interaction belongs to or a code is bound to.
+   * By id, with what the request will look up next (db/request-scope.ts): a token's or
+   * code's Grant, the Session an interaction belongs to or a code is bound to, a session's
+   * Grants (one per app it signed in to), and the account of the row (a session's, a
+   * token's, the one an interaction signed in), which oidc-provider asks for through
+   * findAccount right after.
    */
   const findById = batched<Key, RowWithNext | undefined>(async (keys) => {
     const { rows } = (await knex.raw(
       `SELECT t.model, t.id AS key, t.payload, t.consumed_at,
               t.grant_id AS next_grant, g.id AS grant_found, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
-              w.uid AS next_session, s.uid AS session_found, s.payload AS session_payload, s.consumed_at AS session_consumed_at
+              w.uid AS next_session, s.uid AS session_found, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
+              a.id AS next_account, to_jsonb(a) AS account_row, sg.grants AS session_grants
        FROM ${TABLE} t
        CROSS JOIN LATERAL (SELECT CASE
          WHEN t.model = 'Interaction' THEN t.payload #>> '{session,uid}'
@@ -104,13 +125,22 @@ function modelStatements(knex: Knex) {
        END AS uid) w
        LEFT JOIN ${TABLE} g ON g.model = 'Grant' AND g.id = t.grant_id AND ${alive('g')}
        LEFT JOIN ${TABLE} s ON s.model = 'Session' AND s.uid = w.uid AND ${alive('s')}
+       LEFT JOIN accounts a ON a.id = CASE WHEN t.account_id ~ '${ACCOUNT_ID}' THEN CAST(t.account_id AS uuid) END
+       LEFT JOIN LATERAL (
+         SELECT jsonb_agg(jsonb_build_array(e.value ->> 'grantId', sgr.payload, sgr.consumed_at)) AS grants
+         FROM jsonb_each(CASE WHEN t.model = 'Session' AND jsonb_typeof(t.payload -> 'authorizations') = 'object' THEN t.payload -> 'authorizations' ELSE '{}' END) e
+         LEFT JOIN ${TABLE} sgr ON sgr.model = 'Grant' AND sgr.id = e.value ->> 'grantId' AND ${alive('sgr')}
+         WHERE e.value ->> 'grantId' IS NOT NULL
+       ) sg ON true
        WHERE (t.model, t.id) IN (${keys.map(() => '(?, ?)').join(', ')}) AND ${alive('t')}`,
       pairs(keys).flat(),
     ).options(prepared(`oidc_find_by_id_${keys.length}`))) as { rows: Array<Record<string, any>> };
     const found = new Map<string, RowWithNext>(rows.map((row) => {
       const next: RowWithNext['next'] = [];
-      if (row.next_grant) next.push([readAheadKey.grant(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
-      if (row.next_session) next.push([readAheadKey.sessionByUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined]);
+      if (row.next_grant) next.push(['Grant', kept.byId(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
+      if (row.next_session) next.push(['Session', kept.byUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined]);
+      if (row.next_account) next.push(['Account', row.next_account, row.account_row]);
+      for (const [grantId, payload, consumedAt] of row.session_grants ?? []) next.push(['Grant', kept.byId(grantId), payload ? { payload, consumed_at: consumedAt } : undefined]);
       return [keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at, next }];
     }));
     return perCaller(keys, found);
@@ -120,12 +150,37 @@ function modelStatements(knex: Knex) {
     findById,
     find: { uid: finder('uid'), user_code: finder('user_code') },
 
-    upsert: batched<Record<string, unknown>, void>(async (rows) => {
-      // The last write of a row in one turn wins, as it would one statement after another.
-      const unique = new Map(rows.map((row) => [keyOf(String(row.model), String(row.id)), row]));
-      await knex(TABLE).insert(inKeyOrder([...unique.values()], (row) => keyOf(String(row.model), String(row.id)))).onConflict(['model', 'id']).merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'])
-        .options(prepared(`oidc_upsert_${unique.size}`));
-      return rows.map(() => undefined);
+    /**
+     * The writes of the requests of one turn, in one statement: rows destroyed and rows
+     * upserted. The last write of a row wins, as it would one statement after another.
+     */
+    write: batched<PendingWrite[], void>(async (lists) => {
+      const last = new Map<string, PendingWrite>();
+      for (const write of lists.flat()) {
+        last.delete(write.key);
+        last.set(write.key, write);
+      }
+      const writes = inKeyOrder([...last.values()], (write) => write.key);
+      const gone = writes.flatMap((write) => (write.kind === 'destroy' ? [[write.model, write.id]] : []));
+      const rows = writes.flatMap((write) => (write.kind === 'upsert' ? [write.row] : []));
+      if (rows.length === 0) {
+        await knex(TABLE).whereIn(['model', 'id'], gone).delete().options(prepared(`oidc_destroy_${gone.length}`));
+      } else if (gone.length === 0) {
+        await knex(TABLE).insert(rows).onConflict(['model', 'id']).merge(COLUMNS.slice(2)).options(prepared(`oidc_upsert_${rows.length}`));
+      } else {
+        // A session that gets a new id keeps its uid: the old row must be gone before the
+        // new one is checked against the unique uid index, so the insert reads the delete.
+        const tuple = `(${TYPES.map((type) => `CAST(? AS ${type})`).join(', ')})`;
+        await knex.raw(
+          `WITH gone AS (DELETE FROM ${TABLE} WHERE (model, id) IN (${gone.map(() => '(?, ?)').join(', ')}) RETURNING 1)
+           INSERT INTO ${TABLE} (${COLUMNS.join(', ')})
+           SELECT * FROM (VALUES ${rows.map(() => tuple).join(', ')}) AS v (${COLUMNS.join(', ')})
+           WHERE (SELECT count(*) FROM gone) >= 0
+           ON CONFLICT (model, id) DO UPDATE SET ${UPDATED}`,
+          [...gone.flat(), ...rows.flatMap((row) => COLUMNS.map((column) => row[column]))],
+        ).options(prepared(`oidc_write_${gone.length}_${rows.length}`));
+      }
+      return lists.map(() => undefined);
     }),
 
     /** True for the one request that marked the row consumed; false for every other. */
@@ -140,15 +195,59 @@ function modelStatements(knex: Knex) {
       return keys.map(({ model, value }) => unclaimed.delete(keyOf(model, value)));
     }),
 
-    destroy: batched<Key, void>(async (keys) => {
-      await knex(TABLE).whereIn(['model', 'id'], pairs(keys)).delete().options(prepared(`oidc_destroy_${keys.length}`));
-      return keys.map(() => undefined);
-    }),
   };
+}
+
+/** One request's writes of oidc-provider models, made together before its answer (db/request-scope.ts). */
+class PendingWrites implements DeferredWrites {
+  readonly #writes = new Map<string, PendingWrite>();
+  readonly #write: (writes: PendingWrite[]) => Promise<void>;
+
+  constructor(write: (writes: PendingWrite[]) => Promise<void>) {
+    this.#write = write;
+  }
+
+  add(write: PendingWrite): void {
+    this.#writes.delete(write.key);
+    this.#writes.set(write.key, write);
+  }
+
+  /** Whether a look-up of `model` (by `key`, or by any other column when not given) must see a write first. */
+  awaits(model: string, key?: string): boolean {
+    if (key !== undefined) return this.#writes.has(key);
+    for (const write of this.#writes.values()) if (write.model === model) return true;
+    return false;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#writes.size === 0) return;
+    const writes = [...this.#writes.values()];
+    this.#writes.clear();
+    await this.#write(writes);
+  }
 }
 
 export function createAdapterClass(knex: Knex, clients: ClientStore) {
   const statements = modelStatements(knex);
+  /** This request's pending writes; undefined outside a request, where every write is made at once. */
+  const pending = () => deferredWrites(statements, () => new PendingWrites(statements.write));
+
+  /** Defers `write` to the end of the request, or makes it now outside one. */
+  async function write(model: string, write: PendingWrite): Promise<void> {
+    // What was read ahead of this model may be what is being changed.
+    forgetRows(model);
+    const writes = pending();
+    if (writes) writes.add(write);
+    else await statements.write([write]);
+  }
+
+  /** Before a look-up: this request's own writes it must see go to the database first. */
+  async function seeOwnWrites(model: string, key?: string): Promise<boolean> {
+    const writes = pending();
+    if (!writes?.awaits(model, key)) return false;
+    await writes.flush();
+    return true;
+  }
 
   return class KnexAdapter implements Adapter {
     readonly model: string;
@@ -159,51 +258,68 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
-      forgetReadAhead();
-      await statements.upsert({
+      // An interaction's account is the one it signed in (or its session's): resuming it
+      // reads the account along with it.
+      const login = this.model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login : undefined;
+      const accountId = payload.accountId ?? login?.accountId ?? (payload.session as { accountId?: string } | undefined)?.accountId;
+      await write(this.model, {
+        key: keyOf(this.model, id),
         model: this.model,
-        id,
-        payload: serialize(payload),
-        grant_id: payload.grantId ?? null,
-        user_code: payload.userCode ?? null,
-        uid: payload.uid ?? null,
-        account_id: payload.accountId ?? null,
-        expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+        kind: 'upsert',
+        row: {
+          model: this.model,
+          id,
+          payload: serialize(payload),
+          grant_id: payload.grantId ?? null,
+          user_code: payload.userCode ?? null,
+          uid: payload.uid ?? null,
+          account_id: accountId ?? null,
+          expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+        },
       });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
-      const kept = this.model === 'Grant' ? takeReadAhead(readAheadKey.grant(id)) : undefined;
-      if (kept) return withConsumed(kept.row);
+      if (!(await seeOwnWrites(this.model, keyOf(this.model, id)))) {
+        const read = takeRow<Row>(this.model, kept.byId(id));
+        if (read) return withConsumed(read.row);
+      }
       const found = await statements.findById({ model: this.model, value: id });
-      for (const [key, row] of found?.next ?? []) keepReadAhead(key, row);
+      for (const [kind, key, row] of found?.next ?? []) keepRow(kind, key, row);
       return withConsumed(found);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       if (hasNul(uid)) return undefined;
-      const kept = this.model === 'Session' ? takeReadAhead(readAheadKey.sessionByUid(uid)) : undefined;
-      if (kept) return withConsumed(kept.row);
+      if (!(await seeOwnWrites(this.model))) {
+        const read = takeRow<Row>(this.model, kept.byUid(uid));
+        if (read) return withConsumed(read.row);
+      }
       return withConsumed(await statements.find.uid({ model: this.model, value: uid }));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
       if (hasNul(userCode)) return undefined;
+      await seeOwnWrites(this.model);
       return withConsumed(await statements.find.user_code({ model: this.model, value: userCode }));
     }
 
     /**
      * Atomic: of two concurrent token requests with one authorization code, exactly one
      * marks it consumed; the other is told the code was already used (RFC 6749 §4.1.2).
+     * Made at once, never deferred: the answer depends on it.
      */
     async consume(id: string): Promise<void> {
-      forgetReadAhead();
+      await seeOwnWrites(this.model, keyOf(this.model, id));
+      forgetRows(this.model);
       if (await statements.consume({ model: this.model, value: id })) return;
       // RFC 6749 §4.1.2: a code used twice revokes what was issued with it, also when the
       // two uses arrive at the same moment and the other one won.
       if (this.model === 'AuthorizationCode') {
+        await flushDeferredWrites();
+        forgetRows();
         const row = await knex(TABLE).select('grant_id').where({ model: this.model, id }).first();
         if (row?.grant_id) {
           await knex(TABLE).where({ grant_id: row.grant_id }).whereNot({ model: this.model }).delete();
@@ -215,12 +331,13 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async destroy(id: string): Promise<void> {
       if (hasNul(id)) return;
-      forgetReadAhead();
-      await statements.destroy({ model: this.model, value: id });
+      await write(this.model, { key: keyOf(this.model, id), model: this.model, kind: 'destroy', id });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      forgetReadAhead();
+      // Tokens of the grant this request is about to write are revoked with the others.
+      await flushDeferredWrites();
+      forgetRows();
       await knex(TABLE).where({ grant_id: grantId }).delete();
     }
   };
@@ -231,6 +348,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
  * a person is not asked again on a new phone for what they already granted.
  */
 export async function findGrantId(knex: Knex, accountId: string, clientId: string): Promise<string | undefined> {
+  await flushDeferredWrites();
   const row = await knex(TABLE)
     .select('id')
     .where({ model: 'Grant', account_id: accountId })
@@ -246,6 +364,8 @@ export async function findGrantId(knex: Knex, accountId: string, clientId: strin
  * unredeemed codes. Consent (Grant) is kept: it is the person's decision, not a credential.
  */
 export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<number> {
+  await flushDeferredWrites();
+  forgetRows();
   const removed = await knex(TABLE)
     .where({ account_id: accountId })
     .whereIn('model', ['Session', 'RefreshToken', 'AccessToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'])

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
 import { ClientStore } from '../../src/oidc/clients.ts';
-import { readAheadScope } from '../../src/oidc/read-ahead.ts';
+import { requestScope } from '../../src/db/index.ts';
 import { Sealer } from '../../src/secrets/index.ts';
+import { AccountStore } from '../../src/accounts/index.ts';
 
 let db: MigratedTestDatabase;
 let Adapter: ReturnType<typeof createAdapterClass>;
@@ -111,10 +112,14 @@ test('codes consumed together: each is consumed once, the same code only for the
   t.deepEqual(results.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected']);
 });
 
-/** Runs `work` as one HTTP request would: in a read-ahead scope of its own. */
-const asRequest = <T>(work: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-  readAheadScope()({} as never, () => work().then(resolve, reject));
-});
+/** Runs `work` as one HTTP request would: in a scope of its own, its deferred writes made at its end. */
+const asRequest = async <T>(work: () => Promise<T>): Promise<T> => {
+  let result: T | undefined;
+  await requestScope()({} as never, async () => {
+    result = await work();
+  });
+  return result as T;
+};
 
 test('a token read brings its grant along for the same request only, once, and never past a write', async (t) => {
   const tokens = new Adapter('RefreshToken');
@@ -137,8 +142,8 @@ test('a token read brings its grant along for the same request only, once, and n
   await asRequest(async () => {
     await tokens.find(token);
     await asRequest(() => grants.destroy(grant));
-    await tokens.upsert(id(), { grantId: 'other' }, 60);
-    t.is(await grants.find(grant), undefined, 'a request that wrote forgets what it read ahead');
+    await grants.upsert(id(), { accountId: 'b', clientId: 'c' }, 60);
+    t.is(await grants.find(grant), undefined, 'a request that wrote grants forgets the grants it read ahead');
   });
   await asRequest(() => grants.upsert(grant, { accountId: 'a', clientId: 'c' }, 60));
   await asRequest(() => tokens.find(token));
@@ -170,4 +175,88 @@ test('two requests asking for the same row in one turn each get their own copy t
   const [first, second] = await Promise.all([sessions.find(key), sessions.find(key)]);
   (first!.authorizations as Record<string, unknown>).other = { sid: 'y' };
   t.deepEqual(second!.authorizations, { app: { sid: 'x' } });
+});
+
+test('a request\'s writes reach the database together at its end, and the request sees its own writes before that', async (t) => {
+  const sessions = new Adapter('Session');
+  const codes = new Adapter('AuthorizationCode');
+  const [session, code, gone] = [id(), id(), id()];
+  await sessions.upsert(gone, { uid: `uid-${gone}` }, 60);
+  const stored = (key: string) => db.knex('oidc_models').where({ id: key }).first();
+  await asRequest(async () => {
+    await sessions.upsert(session, { uid: `uid-${session}`, accountId: 'a' }, 60);
+    await codes.upsert(code, { grantId: 'g' }, 60);
+    await sessions.destroy(gone);
+    t.is(await stored(session), undefined, 'not written yet');
+    t.truthy(await stored(gone), 'not destroyed yet');
+    t.is((await codes.find(code))?.grantId, 'g', 'its own write, read back');
+    t.truthy(await stored(session), 'reading one of its writes wrote them first');
+    t.is(await stored(gone), undefined);
+    await codes.upsert(code, { grantId: 'h' }, 60);
+    await codes.destroy(code);
+  });
+  t.is(await stored(code), undefined, 'the last write of a row wins');
+  t.is((await sessions.findByUid(`uid-${session}`))?.accountId, 'a');
+});
+
+test('a session given a new id in one request keeps its uid: the old row goes before the new one is checked', async (t) => {
+  const sessions = new Adapter('Session');
+  const [old, renewed, uid] = [id(), id(), id()];
+  await sessions.upsert(old, { uid, accountId: 'a' }, 60);
+  await asRequest(async () => {
+    await sessions.destroy(old);
+    await sessions.upsert(renewed, { uid, accountId: 'b' }, 60);
+  });
+  t.is(await sessions.find(old), undefined);
+  t.is((await sessions.findByUid(uid))?.accountId, 'b');
+});
+
+test('a request\'s writes land all or none: one the database refuses fails the request and writes nothing', async (t) => {
+  const sessions = new Adapter('Session');
+  const codes = new Adapter('AuthorizationCode');
+  const [taken, clash, code] = [id(), id(), id()];
+  await sessions.upsert(taken, { uid: `uid-${taken}` }, 60);
+  await t.throwsAsync(asRequest(async () => {
+    await codes.upsert(code, { grantId: 'g' }, 60);
+    // Another session with a uid already in use: the unique index refuses it.
+    await sessions.upsert(clash, { uid: `uid-${taken}` }, 60);
+  }), { code: '23505' });
+  t.is(await codes.find(code), undefined);
+  t.is(await sessions.find(clash), undefined);
+});
+
+test('a token read brings its account along: the account store answers without a statement of its own', async (t) => {
+  const sealer = new Sealer(randomBytes(32));
+  const accounts = new AccountStore(db.knex, sealer);
+  const account = await accounts.create({ type: 'citizen', fullName: 'Trần Thị Bình', nationalId: '001190012345', phone: '+84912345678' });
+  const tokens = new Adapter('RefreshToken');
+  const token = id();
+  await tokens.upsert(token, { accountId: account.id, grantId: id() }, 60);
+  const statements: string[] = [];
+  // Other tests of this file run meanwhile: only statements on the accounts table count.
+  const count = (query: { sql: string }) => {
+    if (query.sql.includes('"accounts"')) statements.push(query.sql);
+  };
+  db.knex.on('query', count);
+  try {
+    await asRequest(async () => {
+      await tokens.find(token);
+      const before = statements.length;
+      const found = await accounts.findById(account.id);
+      t.is(statements.length, before, 'no statement for the account');
+      t.is(found?.fullName, 'Trần Thị Bình');
+      t.is(found?.nationalId, '001190012345');
+      t.is(found?.phone, '+84912345678');
+      t.true(found?.updatedAt instanceof Date && !Number.isNaN(found.updatedAt.getTime()));
+      await accounts.findById(account.id);
+      t.is(statements.length, before + 1, 'handed out once');
+    });
+    await asRequest(async () => {
+      await tokens.find(token);
+      await accounts.requirePasswordChange(account.id);
+      t.true((await accounts.findById(account.id))?.passwordChangeRequired, 'a request that changed the account reads it again');
+    });
+  } finally {
+    db.knex.off('query', count);
+  }
 });

@@ -1,0 +1,94 @@
+// What one HTTP request keeps of the database between its statements.
+//
+// Rows read ahead: oidc-provider reads a token and then its Grant and its account, an
+// interaction and then its Session, each a round trip of its own, one after the other. A
+// statement can bring the rows the request is about to need along with the one it asked for;
+// they are kept here for that request only, handed out once, and forgotten when the request
+// writes rows of their kind: what it is handed is what it would have read a moment earlier,
+// never another request's view, and never older than its own writes.
+//
+// Writes deferred to the answer: the rows a request writes through a deferring store (the
+// oidc-provider adapter) are written together, in one statement, after the request's work
+// and before its answer is sent. The client is never told of a code, token or session that
+// is not stored; a request whose writes fail answers with an error instead.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Middleware } from 'koa';
+
+/** A store's writes of one request, written when `flush` is called. */
+export interface DeferredWrites {
+  flush(): Promise<void>;
+}
+
+interface Scope {
+  kept: Map<string, unknown>;
+  writes: Map<object, DeferredWrites>;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+const keptKey = (kind: string, value: string) => `${kind}\u0000${value}`;
+
+async function flushScope(scope: Scope): Promise<void> {
+  for (const writes of scope.writes.values()) await writes.flush();
+}
+
+/**
+ * Gives each request its own scope, and writes what it deferred before the answer leaves.
+ * Outside a request (CLI, tests of a store) nothing is kept and nothing is deferred.
+ */
+export function requestScope(): Middleware {
+  return async (_ctx, next) => {
+    const scope: Scope = { kept: new Map(), writes: new Map() };
+    try {
+      await scopes.run(scope, next);
+    } catch (error) {
+      // What the request wrote before it failed is kept, as if written at once; the failure
+      // it answers with is the first one.
+      await flushScope(scope).catch(() => undefined);
+      throw error;
+    }
+    await flushScope(scope);
+  };
+}
+
+/** Keeps `row` (undefined: known not to exist) for this request's next look-up of `kind` `value`. */
+export function keepRow(kind: string, value: string, row: unknown): void {
+  scopes.getStore()?.kept.set(keptKey(kind, value), row);
+}
+
+/** This request's row for `kind` `value`, if one was read ahead; it is handed out once. */
+export function takeRow<T>(kind: string, value: string): { row: T | undefined } | undefined {
+  const kept = scopes.getStore()?.kept;
+  const key = keptKey(kind, value);
+  if (!kept?.has(key)) return undefined;
+  const row = kept.get(key) as T | undefined;
+  kept.delete(key);
+  return { row };
+}
+
+/** A request that writes rows of `kind` (every kind, when not given) forgets what it read ahead of them. */
+export function forgetRows(kind?: string): void {
+  const kept = scopes.getStore()?.kept;
+  if (!kept) return;
+  if (kind === undefined) return kept.clear();
+  const prefix = keptKey(kind, '');
+  for (const key of kept.keys()) if (key.startsWith(prefix)) kept.delete(key);
+}
+
+/** This request's deferred writes of `owner` (made by `create` on first use), or undefined outside a request. */
+export function deferredWrites<T extends DeferredWrites>(owner: object, create: () => T): T | undefined {
+  const scope = scopes.getStore();
+  if (!scope) return undefined;
+  let writes = scope.writes.get(owner) as T | undefined;
+  if (!writes) {
+    writes = create();
+    scope.writes.set(owner, writes);
+  }
+  return writes;
+}
+
+/** Writes now what this request deferred: before a statement that must see it. */
+export async function flushDeferredWrites(): Promise<void> {
+  const scope = scopes.getStore();
+  if (scope) await flushScope(scope);
+}
