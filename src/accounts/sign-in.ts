@@ -50,9 +50,12 @@ export class PasswordSignIn {
     this.#decoy = createDecoyVerifier(argon2);
   }
 
-  /** The one active account the identifier names; several matches name none. */
-  async find(identifier: string): Promise<Account | undefined> {
-    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
+  /**
+   * The one active account the identifier names; several matches name none. With
+   * `throttleKeys`, the failure counts a sign-in checks next come along (AccountStore).
+   */
+  async find(identifier: string, throttleKeys?: string[]): Promise<Account | undefined> {
+    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()), throttleKeys);
     return matches.length === 1 ? matches[0] : undefined;
   }
 

@@ -141,13 +141,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
     // Failures are counted under the account, or under the identifier when it names none,
     // with the same limits: a lock looks the same either way (SPEC §6).
-    const account = await signIn.find(identifier);
     const identifierKey = signIn.identifierKey(identifier);
-    const keys = {
-      subject: account ? (`account:${account.id}` as const) : (`identifier:${identifierKey}` as const),
-      identifierIp: `identifier-ip:${identifierKey}:${ctx.ip}` as const,
-      ip: `ip:${ctx.ip}` as const,
-    };
+    const unknown = `identifier:${identifierKey}` as const;
+    const identifierIp = `identifier-ip:${identifierKey}:${ctx.ip}` as const;
+    const ip = `ip:${ctx.ip}` as const;
+    const account = await signIn.find(identifier, [unknown, identifierIp, ip]);
+    const keys = { subject: account ? (`account:${account.id}` as const) : unknown, identifierIp, ip };
     const clientId = String(interaction.params.client_id);
     const { lockedUntil, failuresRecorded } = await lockout.standing([keys.subject, keys.identifierIp, keys.ip], [keys.subject, keys.identifierIp]);
     if (lockedUntil) {

@@ -5,7 +5,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { NobleCryptoPlugin, ScureBase32Plugin, TOTP } from 'otplib';
 import { toDataURL } from 'qrcode';
-import { prepared, type Knex } from '../db/index.ts';
+import { forgetRows, prepared, takeRow, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 
@@ -99,6 +99,7 @@ export class TotpFactors {
    * `confirmEnrolment` has seen a code from the app. `label` names the account in the app.
    */
   async beginEnrolment(accountId: string, label: string): Promise<TotpEnrolment> {
+    forgetRows('TotpEnrolled');
     // otplib draws 20 bytes: the 160-bit shared secret RFC 4226 §4 (R6) recommends.
     const secret = totp.generateSecret();
     const stored = await this.#knex('totp_factors')
@@ -117,6 +118,7 @@ export class TotpFactors {
    * codes: the only time they exist in clear.
    */
   async confirmEnrolment(accountId: string, code: string): Promise<string[]> {
+    forgetRows('TotpEnrolled');
     const row = (await this.#knex('totp_factors').where({ account_id: accountId }).first()) as FactorRow | undefined;
     if (!row) throw new TotpError('totp.not_enrolled');
     if (row.confirmed_at) throw new TotpError('totp.already_enrolled');
@@ -142,6 +144,9 @@ export class TotpFactors {
   }
 
   async isEnrolled(accountId: string): Promise<boolean> {
+    // Read ahead with the account at sign-in (accounts/store.ts).
+    const read = takeRow<boolean>('TotpEnrolled', accountId);
+    if (read) return read.row === true;
     const row = await this.#knex('totp_factors').where({ account_id: accountId }).whereNotNull('confirmed_at').first('account_id').options(prepared('totp_enrolled'));
     return row !== undefined;
   }
@@ -186,6 +191,7 @@ export class TotpFactors {
 
   /** Turns the second factor off: the secret and every recovery code are deleted. */
   async remove(accountId: string): Promise<void> {
+    forgetRows('TotpEnrolled');
     await this.#knex.transaction(async (trx) => {
       await trx('recovery_codes').where({ account_id: accountId }).delete();
       await trx('totp_factors').where({ account_id: accountId }).delete();

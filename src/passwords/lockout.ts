@@ -6,7 +6,7 @@
 // A typed identifier that matches no account is counted under the identifier itself with
 // the same limits, so an attacker sees the same slow-down and the same lock either way: a
 // lock never tells whether the account exists.
-import { prepared, type Knex } from '../db/index.ts';
+import { forgetRows, prepared, takeRow, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 
 export interface LockoutSettings {
@@ -59,7 +59,11 @@ export class SignInLockout {
   async standing(keys: ThrottleKey[], clearable: ThrottleKey[]): Promise<{ lockedUntil: Date | null; failuresRecorded: boolean }> {
     const now = this.#clock.now();
     const wanted = [...new Set([...keys, ...clearable])];
-    const rows: Array<{ key: string; locked_until: Date | null }> = await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', wanted).options(prepared(`throttles_standing_${wanted.length}`));
+    // Read ahead with the account at sign-in (accounts/store.ts), when every key was.
+    const read = wanted.map((key) => takeRow<{ lockedUntil: Date | string | null }>('Throttle', key));
+    const rows: Array<{ key: string; locked_until: Date | string | null }> = read.every(Boolean)
+      ? wanted.flatMap((key, index) => (read[index]!.row ? [{ key, locked_until: read[index]!.row!.lockedUntil }] : []))
+      : await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', wanted).options(prepared(`throttles_standing_${wanted.length}`));
     let lockedUntil: Date | null = null;
     for (const row of rows) {
       const until = row.locked_until ? new Date(row.locked_until) : null;
@@ -77,6 +81,7 @@ export class SignInLockout {
 
   /** Counts one failure under `key`; locks it for `lockSeconds` when it reaches `max`. */
   async #count(key: ThrottleKey, max: number, lockSeconds: number): Promise<{ failures: number; lockedUntil: Date | null; lockedNow: boolean }> {
+    forgetRows('Throttle');
     const now = this.#clock.now();
     const windowStart = new Date(now.getTime() - this.#settings.windowSeconds * 1000);
     const lockUntil = new Date(now.getTime() + lockSeconds * 1000);
@@ -112,11 +117,13 @@ export class SignInLockout {
 
   /** A successful sign-in clears the account's and the identifier's counts (not the IP's). */
   async recordSuccess(keys: ThrottleKey[]): Promise<void> {
+    forgetRows('Throttle');
     await this.#knex('sign_in_throttles').whereIn('key', keys).delete();
   }
 
   /** Operator unlock: clears the account's lock and count. */
   async unlock(accountId: string): Promise<boolean> {
+    forgetRows('Throttle');
     const removed = await this.#knex('sign_in_throttles').where({ key: `account:${accountId}` }).delete().returning('key');
     return removed.length > 0;
   }
