@@ -12,6 +12,8 @@ export interface Measured extends LoadResult {
   generatorMs: number;
   /** PostgreSQL's processes, where they run on this machine (NaN otherwise). */
   databaseMs: number;
+  /** Statements xacthuc sent to the database (NaN for the bare provider, which has none). */
+  statements: number;
 }
 
 /** Throughput of one round, summed over its slices. */
@@ -21,6 +23,7 @@ export interface Throughput {
   serverTotalMs: number;
   generatorMs: number;
   databaseMs: number;
+  statements: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export function combineSlices(slices: Array<Measured & { seconds: number }>): Th
     serverTotalMs: perOperation((slice) => slice.serverTotalMs),
     generatorMs: perOperation((slice) => slice.generatorMs),
     databaseMs: perOperation((slice) => slice.databaseMs),
+    statements: perOperation((slice) => slice.statements),
   };
 }
 
@@ -99,5 +103,11 @@ export function benchFigures(runs: Runs, options: BenchOptions, context: { halfP
     { section: 'cpu', name: 'refresh: PostgreSQL (local)', unit: 'ms/op', runs: tokens.refresh.map((run) => run.databaseMs).filter(Number.isFinite) },
     { section: 'cpu', name: 'client-credentials: PostgreSQL (local)', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.databaseMs).filter(Number.isFinite) },
     { section: 'cpu', name: 'refresh: bare provider', unit: 'ms/op', runs: tokens['bare-refresh'].map((run) => run.serverTotalMs) },
+    // Shared by every node: what a deployment's database must answer per operation. Under
+    // load, concurrent requests share statements (db/batch.ts), so a figure can be below one.
+    { section: 'database', name: 'sign-in: statements', unit: '/op', runs: runs.signIn.map((run) => run.statements) },
+    { section: 'database', name: 'sign-in one at a time: statements', unit: '/op', runs: runs.small.map((run) => run.statements) },
+    { section: 'database', name: 'refresh: statements', unit: '/op', runs: tokens.refresh.map((run) => run.statements) },
+    { section: 'database', name: 'client-credentials: statements', unit: '/op', runs: tokens['client-credentials'].map((run) => run.statements) },
   ];
 }

@@ -158,6 +158,12 @@ export class ServerProcess {
     return memoryOf(this.pid);
   }
 
+  /** Statements it has sent to the database so far (its /metrics counter). */
+  async statements(): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    return Number(/^xacthuc_database_statements_total (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+  }
+
   /** SIGTERM, as an orchestrator stops it; resolves with its exit code. */
   async stop(): Promise<number | null> {
     if (this.exitCode === undefined) {

@@ -151,9 +151,11 @@ try {
   const closed = async (target: string, pid: number, scenario: Scenario, concurrency: number, durationMs: number): Promise<Measured> => {
     const job: LoadJob = { kind: 'closed', target, scenario, concurrency, warmupMs: scenario === 'sign-in' ? warmup : warmup / 2, durationMs };
     const databaseCpu = () => (localPostgres ? databaseCpuMs() : Number.NaN);
-    const [before, databaseBefore] = [await cpuOf(pid), await databaseCpu()];
+    const measured = servers.find((server) => server.pid === pid);
+    const statements = () => (measured ? measured.statements() : Number.NaN);
+    const [before, databaseBefore, statementsBefore] = [await cpuOf(pid), await databaseCpu(), await statements()];
     const result = tally(scenario, await load.run(job));
-    const [after, databaseAfter] = [await cpuOf(pid), await databaseCpu()];
+    const [after, databaseAfter, statementsAfter] = [await cpuOf(pid), await databaseCpu(), await statements()];
     const per = (ms: number) => ms / result.operations;
     return {
       ...result,
@@ -161,6 +163,7 @@ try {
       serverTotalMs: per(after.totalMs - before.totalMs),
       generatorMs: per(result.generatorCpuMs),
       databaseMs: per(databaseAfter - databaseBefore),
+      statements: per(statementsAfter - statementsBefore),
     };
   };
   /** Token figures by name: xacthuc's endpoints and, beside them, the bare provider's. */

@@ -96,6 +96,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const tickets = new TicketSigner(subkey('xacthuc/sign-in-ticket'));
   // Kept across provider rebuilds (key rotation), so counters never reset while running.
   const metrics = new Metrics();
+  db.knex.on('query', () => metrics.statement());
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
   await ensureKeys(db.knex, sealer, clock);

@@ -1,5 +1,6 @@
 // `GET /metrics` (SPEC §4): Prometheus text exposition of what an operator watches first —
-// requests by route family and status class, their duration, and the process's memory.
+// requests by route family and status class, their duration, statements sent to the
+// database, and the process's memory.
 import type { Middleware } from 'koa';
 
 const BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -20,6 +21,12 @@ function family(path: string): string {
 export class Metrics {
   readonly #requests = new Map<string, number>();
   readonly #durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  #statements = 0;
+
+  /** One statement sent to the database (the nodes share it: its load is what limits them). */
+  statement(): void {
+    this.#statements += 1;
+  }
 
   observe(path: string, status: number, seconds: number): void {
     const route = family(path);
@@ -44,6 +51,7 @@ export class Metrics {
       lines.push(`xacthuc_http_request_duration_seconds_sum{route="${route}"} ${duration.sum}`);
       lines.push(`xacthuc_http_request_duration_seconds_count{route="${route}"} ${duration.count}`);
     }
+    lines.push('# HELP xacthuc_database_statements_total Statements sent to the database.', '# TYPE xacthuc_database_statements_total counter', `xacthuc_database_statements_total ${this.#statements}`);
     const memory = process.memoryUsage();
     lines.push('# HELP xacthuc_process_resident_memory_bytes Resident memory.', '# TYPE xacthuc_process_resident_memory_bytes gauge', `xacthuc_process_resident_memory_bytes ${memory.rss}`);
     lines.push('# HELP xacthuc_process_uptime_seconds Time since start.', '# TYPE xacthuc_process_uptime_seconds gauge', `xacthuc_process_uptime_seconds ${process.uptime()}`);

@@ -4,6 +4,7 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
+import { CookieSigner } from './cookie-signer.ts';
 import { accountClaims, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
 
@@ -41,7 +42,7 @@ export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapt
     jwks: keys.jwks as Configuration['jwks'],
     cookies: {
       // Persistent keys shared by every node, so a flow begun on one finishes on another.
-      keys: keys.cookieKeys,
+      keys: new CookieSigner(keys.cookieKeys),
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },

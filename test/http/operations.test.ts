@@ -34,6 +34,7 @@ test('the server starts, reports health and readiness, logs JSON with request id
     const metrics = await (await fetch(`http://localhost:${port}/metrics`)).text();
     t.regex(metrics, /^xacthuc_http_requests_total\{route="other",status="2xx"\} [1-9]/m, 'requests counted by route family and status class');
     t.regex(metrics, /^xacthuc_process_resident_memory_bytes \d+/m);
+    t.regex(metrics, /^xacthuc_database_statements_total [1-9]\d*$/m, 'statements sent to the database, the readiness check among them');
 
     child.kill('SIGTERM');
     t.is(await exited, 0);
