@@ -71,10 +71,11 @@ export function createApp(deps: AppDeps): Provider {
   const provider = createProvider(deps);
   const csrf = new Csrf(deps.csrfKey);
 
-  // First, so that what a request deferred is written before its answer leaves.
-  provider.use(requestScope());
   provider.use(requestLog(logger));
   provider.use(deps.metrics.middleware());
+  // Around everything that reads or writes the database: what a request deferred is
+  // written before its answer leaves, and a failure to write it is logged as the request's.
+  provider.use(requestScope());
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());

@@ -1,4 +1,6 @@
 import test from 'ava';
+import Koa from 'koa';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
@@ -258,5 +260,30 @@ test('a token read brings its account along: the account store answers without a
     });
   } finally {
     db.knex.off('query', count);
+  }
+});
+
+test('an answer whose writes failed is an error with no trace of the answer it replaced', async (t) => {
+  const sessions = new Adapter('Session');
+  const [taken, clash] = [id(), id()];
+  await sessions.upsert(taken, { uid: `uid-${taken}` }, 60);
+  const app = new Koa();
+  app.silent = true;
+  app.use(requestScope());
+  app.use(async (ctx) => {
+    await sessions.upsert(clash, { uid: `uid-${taken}` }, 60);
+    ctx.cookies.set('_session', clash);
+    ctx.redirect('https://rp.example.vn/callback?code=would-be-issued');
+  });
+  const server = app.listen(0);
+  try {
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
+    t.is(response.status, 500);
+    t.is(response.headers.get('location'), null);
+    t.is(response.headers.get('set-cookie'), null);
+    t.is(await sessions.find(clash), undefined);
+  } finally {
+    server.close();
   }
 });
