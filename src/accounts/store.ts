@@ -1,7 +1,7 @@
 // SQL for the accounts table. Identifiers arrive already validated and normalized;
 // here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
 import { randomUUID } from 'node:crypto';
-import { batched, forgetRows, keepRow, prepared, takeRow, type Knex } from '../db/index.ts';
+import { batched, forgetRows, keepRow, prepared, rowsVersion, takeRow, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -189,7 +189,7 @@ export class AccountStore {
     if (taxCode) matches.push(['tax_code_hmac', this.#sealer.lookup(taxCode, PURPOSE.taxCode)]);
     if (phone) matches.push(['phone_hmac', this.#sealer.lookup(phone, PURPOSE.phone)]);
     const shape = [username, nationalId, taxCode, phone].map((candidate) => (candidate ? 1 : 0)).join('');
-    if (!throttleKeys) {
+    if (!throttleKeys?.length) {
       const rows = await this.#knex('accounts')
         .select(COLUMNS)
         .where({ status: 'active' })
@@ -200,6 +200,7 @@ export class AccountStore {
         .options(prepared(`accounts_by_identifier_${shape}`));
       return rows.map((row) => this.#toAccount(row));
     }
+    const since = rowsVersion();
     const { rows } = (await this.#knex.raw(
       `SELECT m.*, th.counted
        FROM (SELECT coalesce(jsonb_agg(jsonb_build_array(t.key, t.locked_until)), '[]') AS counted
@@ -219,9 +220,9 @@ export class AccountStore {
     const accounts = rows.filter((row) => row.id);
     for (const row of accounts) {
       counted.set(`account:${row.id}`, row.account_counted ? { lockedUntil: row.account_counted[1] } : undefined);
-      keepRow('TotpEnrolled', row.id, row.totp_enrolled);
+      keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);
     }
-    for (const [key, row] of counted) keepRow('Throttle', key, row);
+    for (const [key, row] of counted) keepRow('Throttle', key, row, since);
     return accounts.map((row) => this.#toAccount(row));
   }
 

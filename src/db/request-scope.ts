@@ -21,6 +21,8 @@ export interface DeferredWrites {
 
 interface Scope {
   kept: Map<string, unknown>;
+  /** Counts the request's writes: a row read before one of them is not kept after it. */
+  version: number;
   writes: Map<object, DeferredWrites>;
 }
 
@@ -38,7 +40,7 @@ async function flushScope(scope: Scope): Promise<void> {
  */
 export function requestScope(): Middleware {
   return async (_ctx, next) => {
-    const scope: Scope = { kept: new Map(), writes: new Map() };
+    const scope: Scope = { kept: new Map(), version: 0, writes: new Map() };
     try {
       await scopes.run(scope, next);
     } catch (error) {
@@ -51,9 +53,18 @@ export function requestScope(): Middleware {
   };
 }
 
-/** Keeps `row` (undefined: known not to exist) for this request's next look-up of `kind` `value`. */
-export function keepRow(kind: string, value: string, row: unknown): void {
-  scopes.getStore()?.kept.set(keptKey(kind, value), row);
+/** Where this request's writes stand: give it to `keepRow` for a row read from now on. */
+export function rowsVersion(): number {
+  return scopes.getStore()?.version ?? 0;
+}
+
+/**
+ * Keeps `row` (undefined: known not to exist) for this request's next look-up of `kind`
+ * `value`; not when the request wrote anything since `since` (the row may predate it).
+ */
+export function keepRow(kind: string, value: string, row: unknown, since: number): void {
+  const scope = scopes.getStore();
+  if (scope && scope.version === since) scope.kept.set(keptKey(kind, value), row);
 }
 
 /** This request's row for `kind` `value`, if one was read ahead; it is handed out once. */
@@ -68,8 +79,10 @@ export function takeRow<T>(kind: string, value: string): { row: T | undefined } 
 
 /** A request that writes rows of `kind` (every kind, when not given) forgets what it read ahead of them. */
 export function forgetRows(kind?: string): void {
-  const kept = scopes.getStore()?.kept;
-  if (!kept) return;
+  const scope = scopes.getStore();
+  if (!scope) return;
+  scope.version += 1;
+  const { kept } = scope;
   if (kind === undefined) return kept.clear();
   const prefix = keptKey(kind, '');
   for (const key of kept.keys()) if (key.startsWith(prefix)) kept.delete(key);

@@ -1,7 +1,7 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
+import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
 import type { ClientStore } from './clients.ts';
 
 const TABLE = 'oidc_models';
@@ -52,8 +52,18 @@ const COLUMNS = ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'acco
 const TYPES = ['text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'] as const;
 const UPDATED = COLUMNS.slice(2).map((column) => `${column} = excluded.${column}`).join(', ');
 
-/** A write of one row, deferred to the end of its request or made at once. */
-type PendingWrite = { key: string; model: string } & ({ kind: 'upsert'; row: StoredRow } | { kind: 'destroy'; id: string });
+/**
+ * A write of one row, deferred to the end of its request or made at once. An upsert that
+ * follows a destroy of its row `replaces` it: the row is deleted and inserted anew (nothing
+ * of the old one, such as its consumption, survives), as the two statements would do.
+ */
+type PendingWrite = { key: string; model: string } & ({ kind: 'upsert'; row: StoredRow; replaces?: boolean } | { kind: 'destroy'; id: string });
+
+/** `write` after `previous` of the same row: what the two leave behind. */
+function after(previous: PendingWrite | undefined, write: PendingWrite): PendingWrite {
+  if (write.kind === 'upsert' && previous && (previous.kind === 'destroy' || previous.replaces)) return { ...write, replaces: true };
+  return write;
+}
 
 interface Key {
   model: string;
@@ -157,19 +167,21 @@ function modelStatements(knex: Knex) {
     write: batched<PendingWrite[], void>(async (lists) => {
       const last = new Map<string, PendingWrite>();
       for (const write of lists.flat()) {
+        const previous = last.get(write.key);
         last.delete(write.key);
-        last.set(write.key, write);
+        last.set(write.key, after(previous, write));
       }
       const writes = inKeyOrder([...last.values()], (write) => write.key);
-      const gone = writes.flatMap((write) => (write.kind === 'destroy' ? [[write.model, write.id]] : []));
+      const gone = writes.flatMap((write) => (write.kind === 'destroy' || write.replaces ? [[write.model, String(write.kind === 'destroy' ? write.id : write.row.id)]] : []));
       const rows = writes.flatMap((write) => (write.kind === 'upsert' ? [write.row] : []));
       if (rows.length === 0) {
         await knex(TABLE).whereIn(['model', 'id'], gone).delete().options(prepared(`oidc_destroy_${gone.length}`));
       } else if (gone.length === 0) {
         await knex(TABLE).insert(rows).onConflict(['model', 'id']).merge(COLUMNS.slice(2)).options(prepared(`oidc_upsert_${rows.length}`));
       } else {
-        // A session that gets a new id keeps its uid: the old row must be gone before the
-        // new one is checked against the unique uid index, so the insert reads the delete.
+        // A session that gets a new id keeps its uid, and a replaced row keeps its key: the
+        // old rows must be gone before the new ones are checked against the unique indexes,
+        // so the insert reads the delete.
         const tuple = `(${TYPES.map((type) => `CAST(? AS ${type})`).join(', ')})`;
         await knex.raw(
           `WITH gone AS (DELETE FROM ${TABLE} WHERE (model, id) IN (${gone.map(() => '(?, ?)').join(', ')}) RETURNING 1)
@@ -201,6 +213,10 @@ function modelStatements(knex: Knex) {
 /** One request's writes of oidc-provider models, made together before its answer (db/request-scope.ts). */
 class PendingWrites implements DeferredWrites {
   readonly #writes = new Map<string, PendingWrite>();
+  /** Writes sent to the database and not yet answered: a look-up of them waits too. */
+  readonly #sent = new Set<PendingWrite[]>();
+  /** The last flush; flushes run one after another, in the order the writes were made. */
+  #last: Promise<void> = Promise.resolve();
   readonly #write: (writes: PendingWrite[]) => Promise<void>;
 
   constructor(write: (writes: PendingWrite[]) => Promise<void>) {
@@ -208,22 +224,31 @@ class PendingWrites implements DeferredWrites {
   }
 
   add(write: PendingWrite): void {
+    const previous = this.#writes.get(write.key);
     this.#writes.delete(write.key);
-    this.#writes.set(write.key, write);
+    this.#writes.set(write.key, after(previous, write));
   }
 
   /** Whether a look-up of `model` (by `key`, or by any other column when not given) must see a write first. */
   awaits(model: string, key?: string): boolean {
-    if (key !== undefined) return this.#writes.has(key);
-    for (const write of this.#writes.values()) if (write.model === model) return true;
+    const matches = (write: PendingWrite) => (key === undefined ? write.model === model : write.key === key);
+    for (const write of this.#writes.values()) if (matches(write)) return true;
+    for (const writes of this.#sent) if (writes.some(matches)) return true;
     return false;
   }
 
-  async flush(): Promise<void> {
-    if (this.#writes.size === 0) return;
-    const writes = [...this.#writes.values()];
-    this.#writes.clear();
-    await this.#write(writes);
+  /** Sends what is pending; resolves when every write made so far is stored (or rejects). */
+  flush(): Promise<void> {
+    if (this.#writes.size > 0) {
+      const writes = [...this.#writes.values()];
+      this.#writes.clear();
+      this.#sent.add(writes);
+      this.#last = this.#last
+        .catch(() => undefined)
+        .then(() => this.#write(writes))
+        .finally(() => this.#sent.delete(writes));
+    }
+    return this.#last;
   }
 }
 
@@ -260,8 +285,10 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
       // An interaction's account is the one it signed in (or its session's): resuming it
       // reads the account along with it.
+      // (oidc-provider gives an interaction the accountId of the session it began in, which
+      // is not the account signed in when someone else signs in on that browser).
       const login = this.model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login : undefined;
-      const accountId = payload.accountId ?? login?.accountId ?? (payload.session as { accountId?: string } | undefined)?.accountId;
+      const accountId = login?.accountId ?? payload.accountId ?? (payload.session as { accountId?: string } | undefined)?.accountId;
       await write(this.model, {
         key: keyOf(this.model, id),
         model: this.model,
@@ -286,8 +313,11 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
         const read = takeRow<Row>(this.model, kept.byId(id));
         if (read) return withConsumed(read.row);
       }
+      const since = rowsVersion();
       const found = await statements.findById({ model: this.model, value: id });
-      for (const [kind, key, row] of found?.next ?? []) keepRow(kind, key, row);
+      // Not a row of a kind this request is writing: the database does not have it yet.
+      const writes = pending();
+      for (const [kind, key, row] of found?.next ?? []) if (!writes?.awaits(kind)) keepRow(kind, key, row, since);
       return withConsumed(found);
     }
 

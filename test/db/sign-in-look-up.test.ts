@@ -88,3 +88,28 @@ test.serial('outside a request, or for keys not read ahead, the counts are read 
     t.truthy(await lockout.lockedUntil([keys.ip]), 'a key the look-up was not given is read from the database');
   });
 });
+
+test.serial('a lock of the account alone is found by the look-up, and a pending authenticator is not one', async (t) => {
+  const account = await accounts.create({ type: 'citizen', fullName: 'Võ Thị Em', nationalId: '046196005678' });
+  await totp.beginEnrolment(account.id, 'em');
+  const subject = `account:${account.id}` as const;
+  const keys = keysFor('198.51.100.10');
+  // Five failures from other addresses: the account is locked, this address and identifier are not.
+  for (let i = 0; i < 5; i += 1) await lockout.recordFailure({ subject, identifierIp: `identifier-ip:other:10.9.0.${i}`, ip: `ip:10.9.0.${i}` });
+  await asRequest(async () => {
+    const before = statements.length;
+    const [found] = await accounts.findActiveByIdentifier({ nationalId: '046196005678' }, [keys.unknown, keys.identifierIp, keys.ip]);
+    t.is(found?.id, account.id);
+    const standing = await lockout.standing([subject, keys.identifierIp, keys.ip], [subject, keys.identifierIp]);
+    t.is(standing.lockedUntil?.getTime(), now + 900_000);
+    t.true(standing.failuresRecorded);
+    t.false(await totp.isEnrolled(account.id), 'enrolment begun, never confirmed');
+    t.is(statements.length, before + 1);
+  });
+});
+
+test.serial('a look-up given no failure keys reads the account alone', async (t) => {
+  await accounts.create({ type: 'citizen', fullName: 'Đỗ Văn Phúc', nationalId: '046097008765' });
+  const [found] = await accounts.findActiveByIdentifier({ nationalId: '046097008765' }, []);
+  t.is(found?.fullName, 'Đỗ Văn Phúc');
+});
