@@ -167,6 +167,8 @@ test.serial('a command run while the server is up: refused clearly on the embedd
       t.regex(stderr, /in use by another xacthuc process \(pid \d+\)/);
     }
   } finally {
-    await server.close();
+    // stop(), not close(): it also drops the database the helper made for the server (unused
+    // here, where the server runs on this file's database).
+    await server.stop();
   }
 });
