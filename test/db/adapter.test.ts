@@ -309,10 +309,11 @@ test('reads made while the request\'s writes are on their way wait for them', as
   const access = new Adapter('AccessToken');
   const refresh = new Adapter('RefreshToken');
   for (let round = 0; round < 10; round += 1) {
-    const [a, r] = [id(), id()];
+    // A grant of its own: another test here revokes grant 'g' (a code used twice).
+    const [a, r, grant] = [id(), id(), id()];
     await asRequest(async () => {
-      await access.upsert(a, { grantId: 'g', round }, 60);
-      await refresh.upsert(r, { grantId: 'g', round }, 60);
+      await access.upsert(a, { grantId: grant, round }, 60);
+      await refresh.upsert(r, { grantId: grant, round }, 60);
       const [foundAccess, foundRefresh] = await Promise.all([access.find(a), refresh.find(r)]);
       t.is(foundAccess?.round, round);
       t.is(foundRefresh?.round, round);
