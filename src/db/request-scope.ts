@@ -88,12 +88,15 @@ export function forgetRows(kind?: string): void {
   for (const key of kept.keys()) if (key.startsWith(prefix)) kept.delete(key);
 }
 
-/** This request's deferred writes of `owner` (made by `create` on first use), or undefined outside a request. */
-export function deferredWrites<T extends DeferredWrites>(owner: object, create: () => T): T | undefined {
+/**
+ * This request's deferred writes of `owner`: made by `create` on first use, or undefined
+ * when there are none yet and no `create`. Always undefined outside a request.
+ */
+export function deferredWrites<T extends DeferredWrites>(owner: object, create?: () => T): T | undefined {
   const scope = scopes.getStore();
   if (!scope) return undefined;
   let writes = scope.writes.get(owner) as T | undefined;
-  if (!writes) {
+  if (!writes && create) {
     writes = create();
     scope.writes.set(owner, writes);
   }

@@ -46,23 +46,25 @@ const kept = {
 /** An account id as the accounts table keys it; anything else names no account. */
 const ACCOUNT_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
-type StoredRow = Record<(typeof COLUMNS)[number], Knex.Value>;
-
 const COLUMNS = ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'] as const;
 const TYPES = ['text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'] as const;
 const UPDATED = COLUMNS.slice(2).map((column) => `${column} = excluded.${column}`).join(', ');
+
+type StoredRow = Record<(typeof COLUMNS)[number], Knex.Value>;
 
 /**
  * A write of one row, deferred to the end of its request or made at once. An upsert that
  * follows a destroy of its row `replaces` it: the row is deleted and inserted anew (nothing
  * of the old one, such as its consumption, survives), as the two statements would do.
  */
-type PendingWrite = { key: string; model: string } & ({ kind: 'upsert'; row: StoredRow; replaces?: boolean } | { kind: 'destroy'; id: string });
+type PendingWrite = { key: string; model: string; id: string } & ({ kind: 'upsert'; row: StoredRow; replaces?: boolean } | { kind: 'destroy' });
 
-/** `write` after `previous` of the same row: what the two leave behind. */
-function after(previous: PendingWrite | undefined, write: PendingWrite): PendingWrite {
-  if (write.kind === 'upsert' && previous && (previous.kind === 'destroy' || previous.replaces)) return { ...write, replaces: true };
-  return write;
+/** Adds `write` to `writes` (by row, in order of last write): the last write of a row wins. */
+function addWrite(writes: Map<string, PendingWrite>, write: PendingWrite): void {
+  const previous = writes.get(write.key);
+  writes.delete(write.key);
+  const replaces = write.kind === 'upsert' && previous !== undefined && (previous.kind === 'destroy' || previous.replaces === true);
+  writes.set(write.key, replaces ? { ...write, replaces } : write);
 }
 
 interface Key {
@@ -166,13 +168,9 @@ function modelStatements(knex: Knex) {
      */
     write: batched<PendingWrite[], void>(async (lists) => {
       const last = new Map<string, PendingWrite>();
-      for (const write of lists.flat()) {
-        const previous = last.get(write.key);
-        last.delete(write.key);
-        last.set(write.key, after(previous, write));
-      }
+      for (const write of lists.flat()) addWrite(last, write);
       const writes = inKeyOrder([...last.values()], (write) => write.key);
-      const gone = writes.flatMap((write) => (write.kind === 'destroy' || write.replaces ? [[write.model, String(write.kind === 'destroy' ? write.id : write.row.id)]] : []));
+      const gone = writes.flatMap((write) => (write.kind === 'destroy' || write.replaces ? [[write.model, write.id]] : []));
       const rows = writes.flatMap((write) => (write.kind === 'upsert' ? [write.row] : []));
       if (rows.length === 0) {
         await knex(TABLE).whereIn(['model', 'id'], gone).delete().options(prepared(`oidc_destroy_${gone.length}`));
@@ -224,9 +222,7 @@ class PendingWrites implements DeferredWrites {
   }
 
   add(write: PendingWrite): void {
-    const previous = this.#writes.get(write.key);
-    this.#writes.delete(write.key);
-    this.#writes.set(write.key, after(previous, write));
+    addWrite(this.#writes, write);
   }
 
   /** Whether a look-up of `model` (by `key`, or by any other column when not given) must see a write first. */
@@ -254,14 +250,14 @@ class PendingWrites implements DeferredWrites {
 
 export function createAdapterClass(knex: Knex, clients: ClientStore) {
   const statements = modelStatements(knex);
-  /** This request's pending writes; undefined outside a request, where every write is made at once. */
-  const pending = () => deferredWrites(statements, () => new PendingWrites(statements.write));
+  /** This request's pending writes, if it made any (a look-up never starts them). */
+  const pending = () => deferredWrites<PendingWrites>(statements);
 
   /** Defers `write` to the end of the request, or makes it now outside one. */
   async function write(model: string, write: PendingWrite): Promise<void> {
     // What was read ahead of this model may be what is being changed.
     forgetRows(model);
-    const writes = pending();
+    const writes = deferredWrites(statements, () => new PendingWrites(statements.write));
     if (writes) writes.add(write);
     else await statements.write([write]);
   }
@@ -283,15 +279,15 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
-      // An interaction's account is the one it signed in (or its session's): resuming it
-      // reads the account along with it.
-      // (oidc-provider gives an interaction the accountId of the session it began in, which
-      // is not the account signed in when someone else signs in on that browser).
+      // An interaction's account is the one it signed in, so that resuming it reads that
+      // account along; its own accountId is the session's it began in, which is someone
+      // else's when another person signs in on that browser.
       const login = this.model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login : undefined;
       const accountId = login?.accountId ?? payload.accountId ?? (payload.session as { accountId?: string } | undefined)?.accountId;
       await write(this.model, {
         key: keyOf(this.model, id),
         model: this.model,
+        id,
         kind: 'upsert',
         row: {
           model: this.model,
