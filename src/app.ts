@@ -3,7 +3,7 @@
 import { Provider } from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { requestScope, type Knex } from './db/index.ts';
+import { isDatabaseUnavailable, requestScope, type Knex } from './db/index.ts';
 import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
@@ -22,6 +22,7 @@ import type { PendingRegistrations } from './accounts/pending-registrations.ts';
 import { Csrf } from './http/csrf.ts';
 import { healthRoutes } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
+import { errorAnswers, markDatabaseUnavailable } from './http/error-answers.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { serveAssets } from './http/assets.ts';
 import type { Metrics } from './http/metrics.ts';
@@ -73,6 +74,8 @@ export function createApp(deps: AppDeps): Provider {
 
   provider.use(requestLog(logger));
   provider.use(deps.metrics.middleware());
+  // Inside the log and the metrics: what they record is the answer this gives a failure.
+  provider.use(errorAnswers(config, logger));
   // Around everything that reads or writes the database: what a request deferred is
   // written before its answer leaves, and a failure to write it is logged as the request's.
   provider.use(requestScope());
@@ -107,8 +110,11 @@ export function createApp(deps: AppDeps): Provider {
     const cause = (error as Error & { cause?: Error }).cause?.message;
     logger.warn({ clientId: client.clientId, error: error.message, cause }, 'back-channel logout delivery failed');
   });
-  provider.on('server_error', (_ctx, error) => {
-    logger.error({ err: error }, 'oidc-provider server error');
+  provider.on('server_error', (ctx, error) => {
+    // oidc-provider answered a failure itself (500, server_error): when the database could
+    // not be reached, errorAnswers turns that answer into a 503 with Retry-After.
+    if (isDatabaseUnavailable(error)) markDatabaseUnavailable(ctx);
+    logger.error({ requestId: ctx.state.requestId, err: error }, isDatabaseUnavailable(error) ? 'database unavailable' : 'oidc-provider server error');
   });
   return provider;
 }

@@ -48,7 +48,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   const secretKey = await resolveSecretKey(config, logger);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, logger);
   try {
     if (options.migrate !== false) {
       const applied = await migrateToLatest(db.knex);

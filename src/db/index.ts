@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import { lockDataDir } from './embedded-lock.ts';
 
 export { DatabaseInUseError } from './embedded-lock.ts';
 export { batched, prepared } from './batch.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';
 export { deferredWrites, flushDeferredWrites, forgetRows, keepRow, requestScope, rowsVersion, takeRow, type DeferredWrites } from './request-scope.ts';
 export type { Knex };
 
@@ -24,13 +26,21 @@ export const migrationConfig: Knex.MigratorConfig = {
   tableName: 'knex_migrations',
 };
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+/** knex's own warnings (a connection that broke, one that could not be opened) as JSON log lines, not console text. */
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  if (!logger) return undefined;
+  const line = (level: 'warn' | 'error' | 'debug') => (message: unknown) => logger[level]({ source: 'knex', detail: message instanceof Error ? message.message : String(message) }, 'database driver');
+  return { warn: line('warn'), error: line('error'), deprecate: line('warn'), debug: line('debug') };
+}
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>, logger?: Logger): Promise<Database> {
   if (config.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
       connection: config.databaseUrl,
       pool: { min: 0, max: 10 },
       migrations: migrationConfig,
+      log: knexLog(logger),
     });
     return { knex, engine: 'postgresql', close: () => knex.destroy() };
   }
@@ -40,6 +50,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     dialect: 'postgres',
     connection: { filename: join(config.dataDir, 'pglite') } as Knex.StaticConnectionConfig,
     migrations: migrationConfig,
+    log: knexLog(logger),
   });
   return {
     knex,

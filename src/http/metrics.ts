@@ -2,6 +2,7 @@
 // requests by route family and status class, their duration, statements sent to the
 // database, and the process's memory.
 import type { Middleware } from 'koa';
+import { statusOfError } from './error-answers.ts';
 
 const BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -66,10 +67,14 @@ export class Metrics {
         return;
       }
       const started = performance.now();
+      let status: number | undefined;
       try {
         await next();
+      } catch (error) {
+        status = statusOfError(error);
+        throw error;
       } finally {
-        this.observe(ctx.path, ctx.status, (performance.now() - started) / 1000);
+        this.observe(ctx.path, status ?? ctx.status, (performance.now() - started) / 1000);
       }
     };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
+import { statusOfError } from './error-answers.ts';
 
 /**
  * One JSON line per request with a request id (taken from X-Request-Id when a load
@@ -14,13 +15,17 @@ export function requestLog(logger: Logger): Middleware {
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
     const started = performance.now();
+    // The status the client is sent: an error passing by is answered after this line is
+    // written, and ctx.status does not know it yet.
+    let status: number | undefined;
     try {
       await next();
     } catch (error) {
-      logger.error({ requestId: id, err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      status = statusOfError(error);
+      if (status >= 500) logger.error({ requestId: id, err: error, method: ctx.method, path: ctx.path }, 'request failed');
       throw error;
     } finally {
-      logger.info({ requestId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info({ requestId: id, method: ctx.method, path: ctx.path, status: status ?? ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }
   };
 }

@@ -56,6 +56,7 @@ export const en: Record<keyof typeof vi, string> = {
 
   'error.title': 'Cannot continue',
   'error.code_label': 'Error code:',
+  'error.unavailable': 'The service is temporarily unavailable. Please try again in a few minutes; what you just sent may not have been saved.',
 
   'signin.failed': 'The identification number/username or password is incorrect. Please check and try again.',
   'signin.identifier_required': 'Enter your personal identification number, tax code, username or phone number.',

@@ -2,7 +2,7 @@
 // drawn with our views so they look and speak like the rest of xacthuc.
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import { pageShell } from '../http/page-shell.ts';
+import { localeOf, pageShell } from '../http/page-shell.ts';
 import { hasMessage, t } from '../i18n/index.ts';
 import { errorPage } from '../../views/error.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
@@ -19,7 +19,9 @@ export interface ProviderPages {
 export function providerPages(config: Pick<Config, 'province'>): ProviderPages {
   return {
     async error(ctx, out) {
-      const shell = pageShell(ctx, config, 'error.title');
+      // In the language the app asked for (ui_locales), as the sign-in page would have been.
+      const uiLocales = (ctx.oidc as { params?: { ui_locales?: unknown } } | undefined)?.params?.ui_locales ?? ctx.query.ui_locales;
+      const shell = pageShell(ctx, config, 'error.title', localeOf(ctx, uiLocales));
       ctx.type = 'html';
       // The person reads a localized explanation; the integrator quoting the code to the
       // help desk gets oidc-provider's precise (English) description with it.
