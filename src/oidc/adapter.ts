@@ -250,8 +250,9 @@ class PendingWrites implements DeferredWrites {
 
 /**
  * What revoking a grant removes: its codes and tokens. Not the interactions that carry its
- * id (another person may be finishing a sign-in begun in that session, issue 10.10), nor
- * the Grant row, which oidc-provider destroys itself when its policy says so.
+ * id: when a second person signs in on a shared browser, the first one's session is logged
+ * out (and its grant revoked) in the middle of the second one's interaction. Nor the Grant
+ * row, which oidc-provider destroys itself when its policy says so.
  */
 const GRANT_TOKENS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
 
@@ -281,6 +282,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       revokedGrantAccounts.set(ctx, accounts.set(grantId, accountId));
     }
   }
+
   /** This request's pending writes, if it made any (a look-up never starts them). */
   const pending = () => deferredWrites<PendingWrites>(statements);
 
