@@ -269,13 +269,13 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
   /** Deletes the tokens of a grant (all but `kept` models), noting the grant's account for the request. */
   async function revokeGrantTokens(grantId: string, kept: string[] = []): Promise<void> {
-    const grant = await knex(TABLE).select('account_id').where({ model: 'Grant', id: grantId }).first();
-    const removed: Array<{ account_id: string | null }> = await knex(TABLE)
-      .where({ grant_id: grantId })
-      .whereIn('model', GRANT_TOKENS.filter((model) => !kept.includes(model)))
-      .delete()
-      .returning('account_id');
-    const accountId = grant?.account_id ?? removed.find((row) => row.account_id)?.account_id;
+    const models = GRANT_TOKENS.filter((model) => !kept.includes(model));
+    const { rows } = (await knex.raw(
+      `WITH removed AS (DELETE FROM ${TABLE} WHERE grant_id = ? AND model IN (${models.map(() => '?').join(', ')}) RETURNING account_id)
+       SELECT COALESCE((SELECT account_id FROM ${TABLE} WHERE model = 'Grant' AND id = ?), (SELECT account_id FROM removed WHERE account_id IS NOT NULL LIMIT 1)) AS account_id`,
+      [grantId, ...models, grantId],
+    )) as { rows: Array<{ account_id: string | null }> };
+    const accountId = rows[0]?.account_id;
     const ctx = Provider.ctx;
     if (ctx && accountId) {
       const accounts = revokedGrantAccounts.get(ctx) ?? new Map<string, string>();
