@@ -8,7 +8,8 @@ import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
 import type { KeySet } from './oidc/keys.ts';
-import { createAdapterClass, findGrantId } from './oidc/adapter.ts';
+import { accountOfRevokedGrant, createAdapterClass } from './oidc/adapter.ts';
+import { ConsentStore } from './oidc/consents.ts';
 import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
@@ -48,10 +49,10 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
+export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients' | 'clock'>, consents = new ConsentStore(deps.knex, deps.clock)): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
-    findGrantId: (accountId, clientId) => findGrantId(deps.knex, accountId, clientId),
+    findConsent: (accountId, clientId) => consents.find(accountId, clientId),
     adapter: createAdapterClass(deps.knex, deps.clients),
     keys: deps.keys,
     accounts: deps.accounts,
@@ -69,7 +70,8 @@ export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' 
 
 export function createApp(deps: AppDeps): Provider {
   const { config, logger, audit } = deps;
-  const provider = createProvider(deps);
+  const consents = new ConsentStore(deps.knex, deps.clock);
+  const provider = createProvider(deps, consents);
   const csrf = new Csrf(deps.csrfKey);
 
   provider.use(requestLog(logger));
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());
-  const routeDeps = { ...deps, provider, csrf };
+  const routeDeps = { ...deps, provider, csrf, consents };
   for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
@@ -104,7 +106,10 @@ export function createApp(deps: AppDeps): Provider {
     record({ type: 'logout', accountId: ctx.oidc.session?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { sessionEnded: Boolean(ctx.oidc.params?.logout) } });
   });
   provider.on('grant.revoked', (ctx, grantId) => {
-    record({ type: 'token.revoked', accountId: ctx.oidc.entities.Grant?.accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { grant: grantId, route: ctx.oidc.route } });
+    // A reused code is refused before its Grant is read: the account is the one whose
+    // tokens were revoked.
+    const accountId = ctx.oidc.entities.Grant?.accountId ?? accountOfRevokedGrant(ctx, grantId) ?? ctx.oidc.session?.accountId;
+    record({ type: 'token.revoked', accountId: accountId ?? null, clientId: ctx.oidc.client?.clientId ?? null, ...facts(ctx), details: { grant: grantId, route: ctx.oidc.route } });
   });
   provider.on('backchannel.error', (_ctx, error, client) => {
     const cause = (error as Error & { cause?: Error }).cause?.message;

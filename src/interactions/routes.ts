@@ -11,6 +11,7 @@ import { FormError, readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
+import type { ConsentStore } from '../oidc/consents.ts';
 import { loginPage } from '../../views/login.ts';
 import { consentPage } from '../../views/consent.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
@@ -26,6 +27,7 @@ export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, Si
   signIn: PasswordSignIn;
   audit: AuditLog;
   csrf: Csrf;
+  consents: ConsentStore;
 }
 
 function formErrors(config: Config): Middleware {
@@ -50,7 +52,7 @@ export function standaloneRoutes(deps: InteractionDeps): Router {
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const { config, clock, provider, signIn, audit, csrf, lockout, notifier } = deps;
+  const { config, clock, provider, signIn, audit, csrf, lockout, notifier, consents } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
   const steps = signInSteps(deps);
 
@@ -185,13 +187,15 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return finish(ctx, provider, { error: 'access_denied', error_description: 'the person declined the request' });
     }
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    const grant = interaction.grantId
-      ? await provider.Grant.find(interaction.grantId)
-      : new provider.Grant({ accountId, clientId });
-    if (!grant) return showError(ctx, config, 400, 'interaction.expired');
+    // The session's Grant, unless it was revoked meanwhile (with its tokens) or is another
+    // person's: then a Grant of its own for this consent.
+    const found = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+    const grant = found?.accountId === accountId && found.clientId === clientId ? found : new provider.Grant({ accountId, clientId });
     if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
     const grantId = await grant.save();
+    // The person's decision, kept apart from the Grant: revoking tokens does not undo it.
+    await consents.give(accountId, clientId, { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] });
     await audit.record({ type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
     await finish(ctx, provider, { consent: { grantId } }, true);
   });

@@ -17,7 +17,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
-import { ACR } from '../oidc/configuration.ts';
+import { ACR, levelToReach } from '../oidc/configuration.ts';
 import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
 import type { SignInLockout } from '../passwords/lockout.ts';
@@ -52,8 +52,8 @@ export function wantsSecondFactor(interaction: Interaction): boolean {
   const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
   const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
   const essential = acr?.values ?? (acr?.value ? [acr.value] : []);
-  const levels = [...requested, ...essential];
-  return levels.length > 0 && !levels.includes(ACR.password) && levels.some((level) => level === ACR.secondFactor);
+  // The same rule as the login prompt's step-up check (oidc/configuration.ts).
+  return levelToReach([...requested, ...essential]) === ACR.secondFactor;
 }
 
 export function signInSteps(deps: SignInStepDeps) {

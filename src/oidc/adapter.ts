@@ -1,6 +1,6 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
 import type { ClientStore } from './clients.ts';
 
@@ -248,8 +248,41 @@ class PendingWrites implements DeferredWrites {
   }
 }
 
+/**
+ * What revoking a grant removes: its codes and tokens. Not the interactions that carry its
+ * id: when a second person signs in on a shared browser, the first one's session is logged
+ * out (and its grant revoked) in the middle of the second one's interaction. Nor the Grant
+ * row, which oidc-provider destroys itself when its policy says so.
+ */
+const GRANT_TOKENS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
+
+/** The account of each grant a request revoked tokens of: its Grant may be gone before the audit row is written. */
+const revokedGrantAccounts = new WeakMap<object, Map<string, string>>();
+
+/** The account whose grant `grantId` this request (`ctx`) revoked, if it revoked it. */
+export function accountOfRevokedGrant(ctx: object, grantId: string): string | undefined {
+  return revokedGrantAccounts.get(ctx)?.get(grantId);
+}
+
 export function createAdapterClass(knex: Knex, clients: ClientStore) {
   const statements = modelStatements(knex);
+
+  /** Deletes the tokens of a grant (all but `kept` models), noting the grant's account for the request. */
+  async function revokeGrantTokens(grantId: string, kept: string[] = []): Promise<void> {
+    const models = GRANT_TOKENS.filter((model) => !kept.includes(model));
+    const { rows } = (await knex.raw(
+      `WITH removed AS (DELETE FROM ${TABLE} WHERE grant_id = ? AND model IN (${models.map(() => '?').join(', ')}) RETURNING account_id)
+       SELECT COALESCE((SELECT account_id FROM ${TABLE} WHERE model = 'Grant' AND id = ?), (SELECT account_id FROM removed WHERE account_id IS NOT NULL LIMIT 1)) AS account_id`,
+      [grantId, ...models, grantId],
+    )) as { rows: Array<{ account_id: string | null }> };
+    const accountId = rows[0]?.account_id;
+    const ctx = Provider.ctx;
+    if (ctx && accountId) {
+      const accounts = revokedGrantAccounts.get(ctx) ?? new Map<string, string>();
+      revokedGrantAccounts.set(ctx, accounts.set(grantId, accountId));
+    }
+  }
+
   /** This request's pending writes, if it made any (a look-up never starts them). */
   const pending = () => deferredWrites<PendingWrites>(statements);
 
@@ -348,8 +381,11 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
         forgetRows();
         const row = await knex(TABLE).select('grant_id').where({ model: this.model, id }).first();
         if (row?.grant_id) {
-          await knex(TABLE).where({ grant_id: row.grant_id }).whereNot({ model: this.model }).delete();
+          await revokeGrantTokens(row.grant_id, [this.model]);
           await knex(TABLE).where({ model: 'Grant', id: row.grant_id }).delete();
+          // Audited as oidc-provider's own revocation of a reused code is.
+          const ctx = Provider.ctx;
+          ctx?.oidc.provider.emit('grant.revoked', ctx, row.grant_id);
         }
       }
       throw new errors.InvalidGrant(`${this.model} already consumed`);
@@ -364,30 +400,14 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       // Tokens of the grant this request is about to write are revoked with the others.
       await flushDeferredWrites();
       forgetRows();
-      await knex(TABLE).where({ grant_id: grantId }).delete();
+      await revokeGrantTokens(grantId);
     }
   };
 }
 
 /**
- * The newest live consent (Grant) of an account for a client, whichever browser gave it:
- * a person is not asked again on a new phone for what they already granted.
- */
-export async function findGrantId(knex: Knex, accountId: string, clientId: string): Promise<string | undefined> {
-  await flushDeferredWrites();
-  const row = await knex(TABLE)
-    .select('id')
-    .where({ model: 'Grant', account_id: accountId })
-    .whereRaw("payload->>'clientId' = ?", [clientId])
-    .whereRaw(alive(TABLE))
-    .orderBy('expires_at', 'desc')
-    .first();
-  return row?.id;
-}
-
-/**
  * Ends everything that keeps an account signed in: sessions, refresh and access tokens,
- * unredeemed codes. Consent (Grant) is kept: it is the person's decision, not a credential.
+ * unredeemed codes. Consent (consents.ts) and Grants are kept: the person's decision, not a credential.
  */
 export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<number> {
   await flushDeferredWrites();

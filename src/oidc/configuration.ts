@@ -1,12 +1,13 @@
 // The oidc-provider configuration, read as a document: every choice that differs from
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
 import { CookieSigner } from './cookie-signer.ts';
 import { accountClaims, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
+import type { Consent } from './consents.ts';
 
 /** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
 export const ACR = {
@@ -14,6 +15,38 @@ export const ACR = {
   secondFactor: 'urn:xacthuc:loa:2',
   vneid: 'urn:xacthuc:loa:3',
 } as const;
+
+/** Assurance levels from lowest to highest. */
+const LEVELS: readonly string[] = [ACR.password, ACR.secondFactor, ACR.vneid];
+/** The levels a sign-in here can reach: VNeID is not offered yet. */
+const REACHABLE = [ACR.password, ACR.secondFactor];
+
+/**
+ * The level a sign-in must reach for the `requested` acr values: the lowest of them it can
+ * reach, since any one satisfies the app (OpenID Connect Core §3.1.2.1), or undefined when
+ * it can reach none (the app is then answered with the level reached, for it to check).
+ */
+export function levelToReach(requested: readonly string[]): string | undefined {
+  return REACHABLE.find((level) => requested.includes(level));
+}
+
+/**
+ * oidc-provider's prompts, with a step-up: `acr_values` above the level the session was
+ * signed in at ask for a sign-in again (its login prompt only checks essential acr claims).
+ * Not right after a sign-in of this request, which reached what it could.
+ */
+function promptsWithStepUp() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(new interactionPolicy.Check('acr_values_step_up', 'the requested authentication level is above the session’s', (ctx) => {
+    const { oidc } = ctx;
+    const requested = oidc.params?.acr_values;
+    if (!oidc.session?.accountId || oidc.result?.login || typeof requested !== 'string') return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    const wanted = levelToReach(requested.split(' '));
+    if (!wanted || LEVELS.indexOf(oidc.acr ?? '') >= LEVELS.indexOf(wanted)) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    return interactionPolicy.Check.REQUEST_PROMPT;
+  }));
+  return policy;
+}
 
 export const TTL = {
   accessToken: 15 * 60,
@@ -26,8 +59,8 @@ export const TTL = {
 
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];
-  /** The account's stored consent for a client, when this browser's session has none. */
-  findGrantId: (accountId: string, clientId: string) => Promise<string | undefined>;
+  /** The account's consent for a client (consents.ts), when this browser's session has no Grant for it. */
+  findConsent: (accountId: string, clientId: string) => Promise<Consent | undefined>;
   adapter: Configuration['adapter'];
   keys: KeySet;
   accounts: AccountStore;
@@ -35,7 +68,7 @@ export interface ConfigurationInput {
   pages: ProviderPages;
 }
 
-export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, findConsent, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
   const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
@@ -63,12 +96,23 @@ export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapt
       };
     },
     // Consent belongs to the person, not to the browser: oidc-provider's default finds a
-    // Grant only through the session, which would ask again on every new device.
+    // Grant only through the session, which would ask again on every new device. A Grant is
+    // this session's family of tokens; when it has none (a new browser, or its Grant was
+    // revoked with its tokens) one is made from the person's consent.
     async loadExistingGrant(ctx) {
-      const { client, session, result } = ctx.oidc;
+      const { client, session, result, provider } = ctx.oidc;
       if (!client) return undefined;
-      const grantId = result?.consent?.grantId ?? session?.grantIdFor(client.clientId) ?? (session?.accountId ? await findGrantId(session.accountId, client.clientId) : undefined);
-      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+      const grantId = result?.consent?.grantId ?? session?.grantIdFor(client.clientId);
+      const grant = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (grant) return grant;
+      const accountId = session?.accountId;
+      const consent = accountId ? await findConsent(accountId, client.clientId) : undefined;
+      if (!consent) return undefined;
+      const rebuilt = new provider.Grant({ accountId, clientId: client.clientId });
+      rebuilt.addOIDCScope(consent.scopes.join(' '));
+      if (consent.claims.length) rebuilt.addOIDCClaims(consent.claims);
+      await rebuilt.save();
+      return rebuilt;
     },
     claims: { ...SCOPE_CLAIMS, sid: null } as unknown as Configuration['claims'],
     scopes: SCOPES,
@@ -86,19 +130,30 @@ export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapt
     },
     // Rotating refresh tokens for every client: a stolen one is detected on reuse.
     rotateRefreshToken: true,
+    // As Keycloak does: every client allowed the grant gets a refresh token. Without
+    // offline_access (or without prompt=consent, which oidc-provider requires for it) the
+    // token is bound to the browser session and ends with it and at logout; with both it is
+    // an offline token, which outlives the session (oidc-provider's default expiresWithSession).
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed('refresh_token');
+    },
     ttl: {
       AccessToken: TTL.accessToken,
       AuthorizationCode: 60,
       ClientCredentials: 10 * 60,
       IdToken: TTL.idToken,
       Interaction: TTL.interaction,
-      RefreshToken: TTL.refreshToken,
+      // A session-bound token lives no longer than an idle session; every use also checks
+      // that its session is still there (oidc-provider checkSessionBinding).
+      RefreshToken: (_ctx, token) => (token.expiresWithSession ? TTL.session : TTL.refreshToken),
       Session: TTL.session,
-      // Consent outlives refresh tokens: a person is not asked again for what they granted.
+      // A Grant outlives its session's refresh tokens, offline ones included; the consent it
+      // is built from is kept apart (consents.ts) and has no expiry.
       Grant: TTL.grant,
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: promptsWithStepUp(),
     },
     features: {
       devInteractions: { enabled: false },

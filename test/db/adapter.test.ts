@@ -60,14 +60,18 @@ test('revokeByGrantId removes every token of the grant and nothing else', async 
   const grant = id();
   const access = new Adapter('AccessToken');
   const refresh = new Adapter('RefreshToken');
-  const [a, r, other] = [id(), id(), id()];
+  const interactions = new Adapter('Interaction');
+  const [a, r, other, interaction] = [id(), id(), id(), id()];
   await access.upsert(a, { grantId: grant }, 60);
   await refresh.upsert(r, { grantId: grant }, 60);
   await access.upsert(other, { grantId: id() }, 60);
+  // Another person signing in on the browser whose session the grant belongs to.
+  await interactions.upsert(interaction, { grantId: grant, uid: interaction }, 60);
   await access.revokeByGrantId(grant);
   t.is(await access.find(a), undefined);
   t.is(await refresh.find(r), undefined);
   t.truthy(await access.find(other));
+  t.truthy(await interactions.find(interaction), 'an interaction is not a token of the grant');
 });
 
 test('findByUserCode finds a device code by its user code', async (t) => {

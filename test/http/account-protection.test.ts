@@ -178,6 +178,30 @@ test.serial('an app asking for more than a password gets an SMS step-up for a pe
   t.deepEqual(tokens.claims()!.amr, ['pwd', 'sms']);
 });
 
+test.serial('a person signed in with a password only is stepped up by SMS when an app asks for loa:2, and not asked again after', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000111' });
+  const agent = new UserAgent();
+  const signedIn = await passwordStep(agent, citizen.nationalId, citizen.password);
+  t.is((await tokensFrom(agent, signedIn.start, signedIn.page)).claims()!.acr, 'urn:xacthuc:loa:1');
+
+  // OpenID Connect Core §3.1.2.1: the session's loa:1 does not meet acr_values loa:2.
+  const stepUp = await startAuthorization(rp, { prompt: '', acr_values: 'urn:xacthuc:loa:2' });
+  const asked = await agent.get(stepUp.url.href, RP_CALLBACK);
+  t.false(asked.url.startsWith(RP_CALLBACK), 'no code for the password-only session');
+  const otp = await submit(agent, asked, { identifier: citizen.nationalId, password: citizen.password });
+  t.true(otp.body.includes('autocomplete="one-time-code"'), 'the SMS step follows the password');
+  const raised = await tokensFrom(agent, stepUp, await submit(agent, otp, { code: await latestCode(server, '+84977000111') }));
+  t.is(raised.claims()!.acr, 'urn:xacthuc:loa:2');
+  t.deepEqual(raised.claims()!.amr, ['pwd', 'sms']);
+
+  for (const level of ['urn:xacthuc:loa:2', 'urn:xacthuc:loa:1']) {
+    const again = await startAuthorization(rp, { prompt: '', acr_values: level });
+    const page = await agent.get(again.url.href, RP_CALLBACK);
+    t.true(page.url.startsWith(RP_CALLBACK), `${level}: the loa:2 session is not asked again`);
+    t.is((await completeFlow(rp, again, page)).claims()!.acr, 'urn:xacthuc:loa:2', `${level}: the session's level`);
+  }
+});
+
 test.serial('a hash made with older argon2 parameters is upgraded at the next sign-in', async (t) => {
   const citizen = await createTestCitizen(server);
   const old = await hashPassword(citizen.password, { memoryCost: 8192, timeCost: 3, parallelism: 1 });

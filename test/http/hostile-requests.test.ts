@@ -174,6 +174,10 @@ test('of two simultaneous token requests with one code, exactly one gets tokens,
     const issued = (await countModels(server, 'AccessToken', { clientId: client.client_id })) - before;
     t.true(issued <= 1, `round ${round}: at most one access token stored, found ${issued}`);
   }
+  // Audit rows are written after the answer: wait for them rather than for time.
+  const revocations = () => server.services.db.knex('audit_events').where({ type: 'token.revoked', client_id: client.client_id });
+  for (let attempt = 0; (await revocations()).length < 5 && attempt < 50; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.deepEqual((await revocations()).map((row) => row.account_id), Array(5).fill(citizen.account.id), 'each revocation is audited under the account, a tie too');
 });
 
 test('PKCE with S256 is required: a public client without code_challenge, or with the plain method, is refused', async (t) => {

@@ -88,6 +88,42 @@ test('choosing to stay keeps the person signed in: the app gets them back withou
   t.is(renewed.claims()!.sub, citizen.account.id);
 });
 
+test('an app allowed refresh tokens gets one without offline_access, bound to the session: it ends at logout, an offline one does not', async (t) => {
+  const client = await createTestClient(server);
+  // The first sign-in asks offline_access with prompt=consent: an offline refresh token.
+  const { rp, agent, tokens: offline } = await signedIn(client);
+  const start = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const bound = await completeFlow(rp, start, await agent.get(start.url.href, RP_CALLBACK));
+  t.truthy(bound.refresh_token, 'a refresh token without offline_access');
+  const refreshed = await oidc.refreshTokenGrant(rp, bound.refresh_token!);
+  t.truthy(refreshed.refresh_token, 'it works while the person is signed in');
+
+  await answer(agent, await askToLogOut(agent, rp, bound.id_token!, oidc.randomState()), true);
+  const ended = await t.throwsAsync<oidc.ResponseBodyError>(oidc.refreshTokenGrant(rp, refreshed.refresh_token!));
+  t.is(ended?.error, 'invalid_grant', 'the session-bound token ended with the session');
+  t.truthy((await oidc.refreshTokenGrant(rp, offline.refresh_token!)).access_token, 'the offline token outlives the logout');
+});
+
+test('a session-bound refresh token is revoked at logout, and the person\'s consent stays', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const agent = new UserAgent();
+  const start = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const tokens = await completeFlow(rp, start, await signInThroughPages(agent, start, citizen.nationalId, citizen.password));
+  t.truthy(tokens.refresh_token);
+
+  await answer(agent, await askToLogOut(agent, rp, tokens.id_token!, oidc.randomState()), true);
+  const ended = await t.throwsAsync<oidc.ResponseBodyError>(oidc.refreshTokenGrant(rp, tokens.refresh_token!));
+  t.is(ended?.error, 'invalid_grant');
+  const revoked = await eventually(() => server.services.db.knex('audit_events').where({ type: 'token.revoked', client_id: client.client_id }));
+  t.deepEqual(revoked.map((row) => row.account_id), [citizen.account.id], 'the revocation is audited under the account');
+
+  const again = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const page = await signInThroughPages(agent, again, citizen.nationalId, citizen.password);
+  t.true(page.url.startsWith(RP_CALLBACK), 'the password again, but no consent');
+});
+
 test('an app registered for back-channel logout receives a signed logout token when the person logs out', async (t) => {
   const endpoint = await startRelyingPartyEndpoint();
   t.teardown(() => endpoint.close());

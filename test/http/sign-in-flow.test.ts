@@ -2,8 +2,8 @@ import test from 'ava';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { UserAgent } from '../helpers/user-agent.ts';
-import { completeFlow, createTestCitizen, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
+import { readForm, UserAgent } from '../helpers/user-agent.ts';
+import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 
 let server: TestServer;
 test.before(async () => {
@@ -133,4 +133,58 @@ test('consent belongs to the person: on a new browser the same app is not asked 
   const consents = await server.services.db.knex('audit_events').where({ account_id: citizen.account.id, type: 'consent.given' });
   t.is(consents.length, 1, 'consent was asked once');
   t.is((await completeFlow(rp, second, page)).claims()!.sub, citizen.account.id);
+});
+
+test('two people share one browser: after prompt=login the second signs in, and the first keeps their consent', async (t) => {
+  const client = await createTestClient(server);
+  const rp = await discover(server, client);
+  const mother = await createTestCitizen(server);
+  const son = await createTestCitizen(server);
+  const familyPhone = new UserAgent();
+  // As apps ask by default: no offline_access, so the mother's tokens end with her session.
+  const first = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const mothers = await completeFlow(rp, first, await signInThroughPages(familyPhone, first, mother.nationalId, mother.password));
+  t.is(mothers.claims()!.sub, mother.account.id);
+
+  const second = await startAuthorization(rp, { prompt: 'login', scope: 'openid profile' });
+  const login = await familyPhone.get(second.url.href, RP_CALLBACK);
+  const form = readForm(login);
+  let page = await familyPhone.submit(login, { action: form.action, fields: { ...form.fields, identifier: son.nationalId, password: son.password } }, RP_CALLBACK);
+  // oidc-provider ends the mother's session before the son's begins: a form the browser posts.
+  page = await familyPhone.submit(page, readForm(page), RP_CALLBACK);
+  t.is(page.status, 200, 'the son\'s sign-in goes on, no "interaction session not found"');
+  const consent = readForm(page);
+  page = await familyPhone.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
+  t.true(page.url.startsWith(RP_CALLBACK));
+  t.is((await completeFlow(rp, second, page)).claims()!.sub, son.account.id);
+
+  const again = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const back = await signInThroughPages(new UserAgent(), again, mother.nationalId, mother.password);
+  t.true(back.url.startsWith(RP_CALLBACK), 'the mother is not asked for her consent again');
+  t.is((await completeFlow(rp, again, back)).claims()!.sub, mother.account.id);
+});
+
+test('a token answer lost after the code was stored: the resend is refused, and the person\'s consent stays', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const knex = server.services.db.knex;
+  const browser = new UserAgent();
+  const first = await startAuthorization(rp, { prompt: '' });
+  const callback = await signInThroughPages(browser, first, citizen.nationalId, citizen.password);
+  // The first exchange stores the tokens; its answer never reaches the app, which resends.
+  await completeFlow(rp, first, callback);
+  const resent = await t.throwsAsync<oidc.ResponseBodyError>(completeFlow(rp, first, callback));
+  t.is(resent?.error, 'invalid_grant', 'RFC 6749 §4.1.2: a code is good once');
+
+  for (const [label, agent] of [['the same browser', browser], ['a new browser', new UserAgent()]] as const) {
+    const next = await startAuthorization(rp, { prompt: '' });
+    const page = await signInThroughPages(agent, next, citizen.nationalId, citizen.password);
+    t.true(page.url.startsWith(RP_CALLBACK), `${label}: straight back to the app, no consent asked`);
+    t.is((await completeFlow(rp, next, page)).claims()!.sub, citizen.account.id);
+  }
+  t.is((await knex('audit_events').where({ account_id: citizen.account.id, type: 'consent.given' })).length, 1, 'consent was asked once');
+  const revocations = await knex('audit_events').where({ type: 'token.revoked', client_id: client.client_id });
+  t.true(revocations.length >= 1, 'the revocation is audited');
+  t.deepEqual(revocations.map((row) => row.account_id), revocations.map(() => citizen.account.id), 'every revocation row names the account');
 });
