@@ -10,6 +10,10 @@ import { readForm, UserAgent, type Page } from './user-agent.ts';
 
 export const RP_CALLBACK = 'https://rp.example.vn/callback';
 
+/**
+ * A portal the operator allowed the contact scopes the tests ask for; `national_id` is granted
+ * explicitly by the tests that need it, as an operator would (README, relying parties).
+ */
 export async function createTestClient(server: TestServer, input: Partial<NewClient> = {}): Promise<RegisteredClient> {
   return registerClient(server.services, {
     name: 'Cổng dịch vụ công thử nghiệm',
@@ -17,6 +21,7 @@ export async function createTestClient(server: TestServer, input: Partial<NewCli
     postLogoutRedirectUris: ['https://rp.example.vn/bye'],
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
     authMethod: 'client_secret_basic',
+    scope: 'openid offline_access profile email phone address',
     ...input,
   }, 'test');
 }
