@@ -24,7 +24,7 @@ export const en: Record<keyof typeof vi, string> = {
   'consent.deny': 'Deny',
 
   'scope.openid': 'Your account identifier in this system, so the app can recognise you',
-  'scope.profile': 'Full name, date of birth, gender',
+  'scope.profile': 'Full name, date of birth, gender, username and account type (citizen or organization)',
   'scope.email': 'Email address',
   'scope.phone': 'Phone number',
   'scope.address': 'Address',
@@ -42,6 +42,12 @@ export const en: Record<keyof typeof vi, string> = {
   'claim.phone_number': 'Phone number',
   'claim.phone_number_verified': 'Whether your phone number has been verified',
   'claim.address': 'Address',
+  'claim.preferred_username': 'Username',
+  'claim.account_type': 'Account type (citizen or organization)',
+  'claim.updated_at': 'When your information was last updated',
+  'claim.national_id': 'Personal identification number (or old ID card or passport number)',
+  'claim.national_id_type': 'Kind of identity document (citizen ID card, old ID card or passport)',
+  'claim.tax_code': 'Tax code',
 
   'logout.title': 'Sign out',
   'logout.question': 'Do you want to sign out?',

@@ -23,7 +23,7 @@ export const vi = {
   'consent.deny': 'Từ chối',
 
   'scope.openid': 'Mã tài khoản của bạn trong hệ thống này, để ứng dụng nhận ra bạn',
-  'scope.profile': 'Họ và tên, ngày sinh, giới tính',
+  'scope.profile': 'Họ và tên, ngày sinh, giới tính, tên đăng nhập và loại tài khoản (công dân hay tổ chức)',
   'scope.email': 'Địa chỉ thư điện tử (email)',
   'scope.phone': 'Số điện thoại',
   'scope.address': 'Địa chỉ',
@@ -41,6 +41,12 @@ export const vi = {
   'claim.phone_number': 'Số điện thoại',
   'claim.phone_number_verified': 'Số điện thoại của bạn đã được xác minh hay chưa',
   'claim.address': 'Địa chỉ',
+  'claim.preferred_username': 'Tên đăng nhập',
+  'claim.account_type': 'Loại tài khoản (công dân hay tổ chức)',
+  'claim.updated_at': 'Thời điểm thông tin của bạn được cập nhật lần gần nhất',
+  'claim.national_id': 'Số định danh cá nhân (hoặc số CMND, số hộ chiếu)',
+  'claim.national_id_type': 'Loại giấy tờ tùy thân (căn cước, CMND hay hộ chiếu)',
+  'claim.tax_code': 'Mã số thuế',
 
   'logout.title': 'Đăng xuất',
   'logout.question': 'Bạn có muốn đăng xuất không?',

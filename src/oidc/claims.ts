@@ -13,6 +13,12 @@ export const SCOPE_CLAIMS = {
   national_id: ['national_id', 'national_id_type', 'tax_code'],
 } as const;
 
+/**
+ * Claims about the sign-in, not about the person (OpenID Connect Core §2, §3.1.3.6): the consent
+ * page does not list them one by one, the openid scope's line covers them.
+ */
+export const PROTOCOL_CLAIMS: readonly string[] = ['iss', 'sub', 'sid', 'acr', 'amr', 'auth_time', 'at_hash'];
+
 export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'national_id'];
 
 function formattedAddress(profile: Record<string, unknown>): Record<string, string> | undefined {
