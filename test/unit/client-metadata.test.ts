@@ -1,6 +1,7 @@
 import test from 'ava';
 import { checkClientMetadata, type ClientMetadataField } from '../../src/oidc/client-metadata.ts';
 import type { NewClient } from '../../src/oidc/clients.ts';
+import { claimsBeyondScopes } from '../../src/oidc/claims.ts';
 
 const portal: NewClient = {
   name: 'Cổng dịch vụ công Huế',
@@ -110,4 +111,11 @@ test('the detail quotes the refused value, so the operator sees which URI is wro
   const problem = refusal({ redirectUris: ['https://hues.vn/cb', 'http://evil.example/cb'] });
   t.regex(problem!.detail, /^"http:\/\/evil\.example\/cb" plain http is allowed only for loopback hosts/);
   t.regex(refusal({ name: 'Hue-S\u0007' })!.detail, /\\u\{7\}.*U\+0007/);
+});
+
+test('the claims parameter is held to the allowed scopes: a claim of another scope is named, protocol and unknown claims are not', (t) => {
+  const claims = { userinfo: { name: null, national_id: null, x_custom: null }, id_token: { tax_code: { essential: true }, acr: null, phone_number: null } };
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile').sort(), ['national_id', 'phone_number', 'tax_code']);
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id'), []);
+  t.deepEqual(claimsBeyondScopes(claims, undefined), [], 'a client registered before allowed scopes existed is not limited');
 });
