@@ -15,13 +15,14 @@ export const RP_CALLBACK = 'https://rp.example.vn/callback';
  * explicitly by the tests that need it, as an operator would (README, relying parties).
  */
 export async function createTestClient(server: TestServer, input: Partial<NewClient> = {}): Promise<RegisteredClient> {
+  const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token', 'client_credentials'];
   return registerClient(server.services, {
     name: 'Cổng dịch vụ công thử nghiệm',
     redirectUris: [RP_CALLBACK],
     postLogoutRedirectUris: ['https://rp.example.vn/bye'],
-    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grantTypes,
     authMethod: 'client_secret_basic',
-    scope: 'openid offline_access profile email phone address',
+    scope: `openid profile email phone address${grantTypes.includes('refresh_token') ? ' offline_access' : ''}`,
     ...input,
   }, 'test');
 }
