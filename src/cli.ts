@@ -6,6 +6,7 @@ import { createLogger } from './logger.ts';
 import { openServices, KEY_RELOAD_SECONDS, type Services } from './server.ts';
 import { ensureKeys, rotateKeys } from './oidc/keys.ts';
 import type { ClientAuthMethod } from './oidc/clients.ts';
+import type { ClientMetadataField } from './oidc/client-metadata.ts';
 import { InvalidClientError, registerClient } from './oidc/register-client.ts';
 import { DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { TTL } from './oidc/configuration.ts';
@@ -19,15 +20,20 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
 
   migrate                       apply database migrations
   client:create                 register a relying party; prints it as JSON (RFC 7591), secret shown once
-      --name <text>             application name shown to people (required)
-      --redirect-uri <url>      repeatable; required for the authorization_code grant
+      --name <text>             application name shown to people (required; at most 100 characters,
+                                no control or invisible characters)
+      --redirect-uri <url>      repeatable; required for the authorization_code grant; https, plain http
+                                only on localhost, 127.0.0.1 or [::1], a native app's own reversed-domain
+                                scheme (vn.gov.hue.hues:/cb); no wildcard, user name, password or fragment
       --post-logout-redirect-uri <url>   repeatable
       --grant-type <type>       repeatable: authorization_code, refresh_token, client_credentials
                                 (default: authorization_code and refresh_token)
       --auth-method <method>    client_secret_basic (default), client_secret_post, private_key_jwt, none
-      --jwks-uri <url>          for private_key_jwt
-      --backchannel-logout-uri <url>
-      --scope <scopes>          space-separated scopes the client may request
+      --jwks-uri <url>          for private_key_jwt; https (plain http only on a loopback host)
+      --backchannel-logout-uri <url>   https (plain http only on a loopback host)
+      --scope <scopes>          space-separated scopes the client may request (default: openid profile,
+                                and offline_access with the refresh_token grant); national_id, phone,
+                                email and address only when named here
       --application-type <web|native>
   account:create                create an active account (civil servants, tests)
       --type citizen  --national-id <12 digits> --full-name <name> --birthdate <YYYY-MM-DD>
@@ -70,6 +76,16 @@ const options = {
   'org-name': { type: 'string' },
   identifier: { type: 'string' },
 } as const;
+
+/** The option an operator typed for each client metadata field, to name it in an error. */
+const CLIENT_OPTIONS: Record<ClientMetadataField, string> = {
+  client_name: '--name',
+  redirect_uris: '--redirect-uri',
+  post_logout_redirect_uris: '--post-logout-redirect-uri',
+  jwks_uri: '--jwks-uri',
+  backchannel_logout_uri: '--backchannel-logout-uri',
+  scope: '--scope',
+};
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
@@ -219,7 +235,10 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof AccountInputError || error instanceof InvalidClientError) {
+  if (error instanceof InvalidClientError && error.field !== undefined) {
+    process.stderr.write(`xacthuc: ${CLIENT_OPTIONS[error.field]} ${error.detail}\n`);
+    process.exitCode = 64;
+  } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof AccountInputError || error instanceof InvalidClientError) {
     process.stderr.write(`xacthuc: ${error.message}\n`);
     process.exitCode = error instanceof DatabaseInUseError ? 75 : 64;
   } else if (error instanceof DuplicateAccountError) {

@@ -6,6 +6,7 @@ import { identifierMessages, normalizePersonName, parseMobilePhone, parsePersona
 import type { IdentifierResult } from './identifiers/index.ts';
 import type { Account } from './store.ts';
 import { normalizeUsername } from './username.ts';
+import { normalizeEmail } from './email.ts';
 
 export class AccountInputError extends Error {
   constructor(field: string, message: string) {
@@ -36,14 +37,15 @@ async function commonFields(services: Services, input: CommonInput, personal: Pe
     username = normalizeUsername(input.username);
     if (!username) throw new AccountInputError('username', '3–32 characters: a letter, then letters, digits, dot, dash or underscore');
   }
-  if (input.email !== undefined && !/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(input.email)) {
-    throw new AccountInputError('email', 'is not an email address');
+  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
+  if (input.email !== undefined && email === undefined) {
+    throw new AccountInputError('email', 'is not a plain email address (letters, digits and . _ - + before the @, a domain name after it)');
   }
   return {
     phone: accept('phone', parseMobilePhone(input.phone)).e164,
     phoneVerified: true,
     username: username ?? null,
-    email: input.email ?? null,
+    email: email ?? null,
     passwordHash: await hashPassword(input.password, services.config.argon2),
   };
 }

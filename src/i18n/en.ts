@@ -24,7 +24,7 @@ export const en: Record<keyof typeof vi, string> = {
   'consent.deny': 'Deny',
 
   'scope.openid': 'Your account identifier in this system, so the app can recognise you',
-  'scope.profile': 'Full name, date of birth, gender',
+  'scope.profile': 'Full name, date of birth, gender, username and account type (citizen or organization)',
   'scope.email': 'Email address',
   'scope.phone': 'Phone number',
   'scope.address': 'Address',
@@ -42,6 +42,12 @@ export const en: Record<keyof typeof vi, string> = {
   'claim.phone_number': 'Phone number',
   'claim.phone_number_verified': 'Whether your phone number has been verified',
   'claim.address': 'Address',
+  'claim.preferred_username': 'Username',
+  'claim.account_type': 'Account type (citizen or organization)',
+  'claim.updated_at': 'When your information was last updated',
+  'claim.national_id': 'Personal identification number (or old ID card or passport number)',
+  'claim.national_id_type': 'Kind of identity document (citizen ID card, old ID card or passport)',
+  'claim.tax_code': 'Tax code',
 
   'logout.title': 'Sign out',
   'logout.question': 'Do you want to sign out?',
@@ -193,7 +199,7 @@ export const en: Record<keyof typeof vi, string> = {
   'issue_date.future': 'The date of issue cannot be after today. Please check it.',
   'issue_date.before_birth': 'The date of issue cannot be before the date of birth. Please check both dates.',
   'username.format': 'A username has 3 to 32 characters, starts with a letter, and uses only letters without accents (a–z), digits and . _ -. For example: nguyenvanan',
-  'email.format': 'This email address is not complete (for example: name@gmail.com). If you have no email, leave this empty.',
+  'email.format': 'This email address is not valid: before the @ use only letters without accents, digits and . _ - +, after it a domain name (for example: name@gmail.com). If you have no email, leave this empty.',
 
   'password.weak': 'The password does not yet meet these requirements:',
   'password.too_short': 'Use more than 8 characters (at least 9).',

@@ -23,7 +23,7 @@ export const vi = {
   'consent.deny': 'Từ chối',
 
   'scope.openid': 'Mã tài khoản của bạn trong hệ thống này, để ứng dụng nhận ra bạn',
-  'scope.profile': 'Họ và tên, ngày sinh, giới tính',
+  'scope.profile': 'Họ và tên, ngày sinh, giới tính, tên đăng nhập và loại tài khoản (công dân hay tổ chức)',
   'scope.email': 'Địa chỉ thư điện tử (email)',
   'scope.phone': 'Số điện thoại',
   'scope.address': 'Địa chỉ',
@@ -41,6 +41,12 @@ export const vi = {
   'claim.phone_number': 'Số điện thoại',
   'claim.phone_number_verified': 'Số điện thoại của bạn đã được xác minh hay chưa',
   'claim.address': 'Địa chỉ',
+  'claim.preferred_username': 'Tên đăng nhập',
+  'claim.account_type': 'Loại tài khoản (công dân hay tổ chức)',
+  'claim.updated_at': 'Thời điểm thông tin của bạn được cập nhật lần gần nhất',
+  'claim.national_id': 'Số định danh cá nhân (hoặc số CMND, số hộ chiếu)',
+  'claim.national_id_type': 'Loại giấy tờ tùy thân (căn cước, CMND hay hộ chiếu)',
+  'claim.tax_code': 'Mã số thuế',
 
   'logout.title': 'Đăng xuất',
   'logout.question': 'Bạn có muốn đăng xuất không?',
@@ -193,7 +199,7 @@ export const vi = {
   'issue_date.future': 'Ngày cấp không thể sau ngày hôm nay. Vui lòng kiểm tra lại.',
   'issue_date.before_birth': 'Ngày cấp không thể trước ngày sinh. Vui lòng kiểm tra lại ngày cấp và ngày sinh.',
   'username.format': 'Tên đăng nhập cần từ 3 đến 32 ký tự, bắt đầu bằng chữ cái, chỉ gồm chữ không dấu (a–z), chữ số và các dấu . _ -. Ví dụ: nguyenvanan',
-  'email.format': 'Địa chỉ email chưa đúng dạng (ví dụ đúng: ten@gmail.com). Nếu không có email, hãy để trống ô này.',
+  'email.format': 'Địa chỉ email chưa đúng dạng: trước dấu @ chỉ dùng chữ cái không dấu, chữ số và các dấu . _ - +, sau dấu @ là tên miền (ví dụ đúng: ten@gmail.com). Nếu không có email, hãy để trống ô này.',
 
   'password.weak': 'Mật khẩu chưa đạt các yêu cầu sau:',
   'password.too_short': 'Mật khẩu phải dài hơn 8 ký tự (ít nhất 9 ký tự).',

@@ -12,6 +12,7 @@ import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import type { ConsentStore } from '../oidc/consents.ts';
+import { PROTOCOL_CLAIMS } from '../oidc/claims.ts';
 import { loginPage } from '../../views/login.ts';
 import { consentPage } from '../../views/consent.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
@@ -94,7 +95,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       clientName: client.name,
       clientLogoUri: client.logoUri,
       scopes: details.missingOIDCScope ?? [],
-      claims: (details.missingOIDCClaims ?? []).filter((claim) => !['sub', 'sid', 'auth_time', 'acr', 'amr', 'iss'].includes(claim)),
+      claims: (details.missingOIDCClaims ?? []).filter((claim) => !PROTOCOL_CLAIMS.includes(claim)),
     });
   }
 

@@ -13,6 +13,29 @@ export const SCOPE_CLAIMS = {
   national_id: ['national_id', 'national_id_type', 'tax_code'],
 } as const;
 
+/**
+ * Claims about the sign-in, not about the person (OpenID Connect Core §2, §3.1.3.6): the consent
+ * page does not list them one by one, the openid scope's line covers them.
+ */
+export const PROTOCOL_CLAIMS: readonly string[] = ['iss', 'sub', 'sid', 'acr', 'amr', 'auth_time', 'at_hash'];
+
+/**
+ * The claims a claims parameter (OpenID Connect Core §5.5) asks for that only a scope the client
+ * is not allowed releases. oidc-provider holds the scope parameter to the client's `scope`, not
+ * the claims parameter: without this check a client allowed `openid profile` could ask for
+ * `national_id` claim by claim. A client registered with no `scope` is not limited.
+ */
+export function claimsBeyondScopes(requested: { userinfo?: object; id_token?: object }, allowedScope: string | undefined): string[] {
+  if (allowedScope === undefined) return [];
+  const allowed = new Set<string>(PROTOCOL_CLAIMS);
+  const guarded = new Set<string>();
+  for (const [scope, claims] of Object.entries(SCOPE_CLAIMS)) {
+    for (const claim of claims) (allowedScope.split(' ').includes(scope) ? allowed : guarded).add(claim);
+  }
+  const asked = new Set([...Object.keys(requested.userinfo ?? {}), ...Object.keys(requested.id_token ?? {})]);
+  return [...asked].filter((claim) => guarded.has(claim) && !allowed.has(claim));
+}
+
 export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'national_id'];
 
 function formattedAddress(profile: Record<string, unknown>): Record<string, string> | undefined {

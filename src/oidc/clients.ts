@@ -29,11 +29,12 @@ export interface RegisteredClient extends ClientMetadata {
   client_secret_expires_at?: number;
 }
 
-export function buildClientMetadata(input: NewClient): ClientMetadata {
-  const grantTypes = input.grantTypes.length ? input.grantTypes : ['authorization_code', 'refresh_token'];
+/** Metadata for a client that passed checkClientMetadata (client-metadata.ts). */
+export function buildClientMetadata(input: NewClient & { scope: string }): ClientMetadata {
+  const { grantTypes } = input;
   const metadata: ClientMetadata = {
     client_id: `xt_${randomBytes(12).toString('base64url')}`,
-    client_name: input.name.normalize('NFC'),
+    client_name: input.name,
     application_type: input.applicationType ?? 'web',
     redirect_uris: input.redirectUris,
     post_logout_redirect_uris: input.postLogoutRedirectUris,
@@ -46,7 +47,8 @@ export function buildClientMetadata(input: NewClient): ClientMetadata {
     metadata.backchannel_logout_uri = input.backchannelLogoutUri;
     metadata.backchannel_logout_session_required = true;
   }
-  if (input.scope) metadata.scope = input.scope;
+  // oidc-provider refuses a scope outside this list with invalid_scope (lib/actions/authorization/scopes.js).
+  metadata.scope = input.scope;
   return metadata;
 }
 

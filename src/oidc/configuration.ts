@@ -1,11 +1,11 @@
 // The oidc-provider configuration, read as a document: every choice that differs from
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
-import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
 import { CookieSigner } from './cookie-signer.ts';
-import { accountClaims, SCOPE_CLAIMS, SCOPES } from './claims.ts';
+import { accountClaims, claimsBeyondScopes, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
 import type { Consent } from './consents.ts';
 
@@ -157,7 +157,15 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
     },
     features: {
       devInteractions: { enabled: false },
-      claimsParameter: { enabled: true },
+      claimsParameter: {
+        enabled: true,
+        // A claim of a scope the client is not allowed is refused, asked for by name or not:
+        // oidc-provider checks the scope parameter against the client, not the claims one.
+        async assertClaimsParameter(_ctx, claims, client) {
+          const beyond = claimsBeyondScopes(claims, client.scope);
+          if (beyond.length) throw new errors.InvalidRequest(`claims not allowed for this client: ${beyond.join(' ')}`);
+        },
+      },
       clientCredentials: { enabled: true },
       // A client learns about its own tokens only: no relying party can probe another's
       // (RFC 7662 §4). Resource servers get their own policy when they are introduced.

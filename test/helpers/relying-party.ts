@@ -10,13 +10,19 @@ import { readForm, UserAgent, type Page } from './user-agent.ts';
 
 export const RP_CALLBACK = 'https://rp.example.vn/callback';
 
+/**
+ * A portal the operator allowed the contact scopes the tests ask for; `national_id` is granted
+ * explicitly by the tests that need it, as an operator would (README, relying parties).
+ */
 export async function createTestClient(server: TestServer, input: Partial<NewClient> = {}): Promise<RegisteredClient> {
+  const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token', 'client_credentials'];
   return registerClient(server.services, {
     name: 'Cổng dịch vụ công thử nghiệm',
     redirectUris: [RP_CALLBACK],
     postLogoutRedirectUris: ['https://rp.example.vn/bye'],
-    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grantTypes,
     authMethod: 'client_secret_basic',
+    scope: `openid profile email phone address${grantTypes.includes('refresh_token') ? ' offline_access' : ''}`,
     ...input,
   }, 'test');
 }

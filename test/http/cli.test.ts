@@ -92,6 +92,41 @@ test.serial('client:create refuses invalid metadata with a clear message and sto
   t.is(after, before);
 });
 
+// The other URI fields and every rule are tabled in test/unit/client-metadata.test.ts.
+test.serial('client:create refuses what the security review registered, in one line naming the option, and stores nothing', async (t) => {
+  const before = await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n));
+  for (const [option, args] of [
+    ['--redirect-uri', ['--name', 'Cổng A', '--redirect-uri', 'http://evil.example/cb']],
+    ['--redirect-uri', ['--name', 'Cổng A', '--redirect-uri', 'https://*.example.com/cb']],
+    ['--redirect-uri', ['--name', 'Cổng A', '--redirect-uri', 'https://user:pw@hues.vn/cb']],
+    ['--name', ['--name', 'Cổng A\u001b[2J', '--redirect-uri', 'https://hues.vn/cb']],
+    ['--scope', ['--name', 'Cổng A', '--redirect-uri', 'https://hues.vn/cb', '--scope', 'openid everything']],
+  ] as const) {
+    const { code, stdout, stderr } = await xacthuc('client:create', ...args);
+    t.is(code, 64, args.join(' '));
+    t.true(stderr.startsWith(`xacthuc: ${option} `), stderr);
+    t.is(stderr.trim().split('\n').length, 1);
+    t.false(stderr.includes('\u001b'), 'a control character is escaped, not written to the terminal');
+    t.is(stdout, '');
+  }
+  const after = await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n));
+  t.is(after, before);
+});
+
+test.serial('client:create without --scope allows openid, profile and offline_access; a native app registers its own scheme', async (t) => {
+  const web = await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb');
+  t.is(web.code, 0, web.stderr);
+  t.is(JSON.parse(web.stdout).scope, 'openid profile offline_access');
+  const native = await xacthuc(
+    'client:create', '--name', 'Hue-S', '--application-type', 'native', '--auth-method', 'none',
+    '--redirect-uri', 'vn.gov.hue.hues:/oauth2redirect', '--redirect-uri', 'http://127.0.0.1:51004/cb', '--scope', 'openid profile phone national_id offline_access',
+  );
+  t.is(native.code, 0, native.stderr);
+  const client = JSON.parse(native.stdout);
+  t.deepEqual(client.redirect_uris, ['vn.gov.hue.hues:/oauth2redirect', 'http://127.0.0.1:51004/cb']);
+  t.is(client.scope, 'openid offline_access profile phone national_id');
+});
+
 test.serial('account:create makes an active citizen, prints identifiers masked, and refuses a duplicate', async (t) => {
   const args = ['account:create', '--type', 'citizen', '--national-id', '046090001234', '--full-name', 'Nguyễn Văn An', '--birthdate', '1990-05-17', '--gender', 'male', '--phone', '0912345678', '--password', 'Núi-Ngự-Bình-93'];
   const created = await xacthuc(...args);

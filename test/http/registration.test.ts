@@ -103,6 +103,21 @@ test('a citizen registers inside a sign-in, proves the phone by SMS, and arrives
   t.true(['registration.started', 'otp.sent', 'account.activated'].every((type) => events.some((event) => event.type === type)));
 });
 
+test.serial('an email carrying markup is refused with the email error beside its field, and nothing is created or sent', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen');
+  const before = Number((await server.services.db.knex('pending_registrations').count({ n: '*' }))[0].n);
+  const values = citizen({ email: '<svg/onload=alert(1)>@x.co' });
+  const refused = await submitForm(agent, page, values);
+  t.is(refused.status, 400);
+  t.true(shows(refused, 'email.format'));
+  t.regex(refused.body, /aria-describedby="[^"]*email/, 'the error is tied to the email field');
+  t.false(refused.body.includes('<svg'), 'what was typed is shown back as text only');
+  t.is(Number((await server.services.db.knex('pending_registrations').count({ n: '*' }))[0].n), before);
+  t.is(await server.services.db.knex('accounts').where({ username: values.username }).first(), undefined);
+  t.is((await readOutbox(server)).filter((message) => message.to === e164(values.phone)).length, 0, 'no code is sent');
+});
+
 test('an organization registers by tax code on the standalone page; its details are sealed at rest', async (t) => {
   const agent = new UserAgent();
   const { page } = await openForm(agent, 'organization', true);

@@ -9,6 +9,7 @@ import {
 import { t as translate } from '../../src/i18n/index.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { registerFormPage } from '../../views/register.ts';
+import { normalizeEmail } from '../../src/accounts/email.ts';
 
 const now = new Date('2026-03-01T03:00:00Z');
 const password = 'Cầu-Trường-Tiền-57';
@@ -253,6 +254,60 @@ test('a missing required field is reported, an empty optional one is left out', 
 
 test('free-text address fields refuse symbols and name them', (t) => {
   t.deepEqual(errorsOf(register('citizen', { street: 'Lê Lợi <b>' })).street, { code: 'text.characters', params: { character: '<' } });
+});
+
+const acceptedEmails: Array<[string, string]> = [
+  ['an.nguyen@example.vn', 'an.nguyen@example.vn'],
+  ['An.Nguyen@Example.VN', 'An.Nguyen@example.vn'],
+  ['  ba.tran+sso@gmail.com ', 'ba.tran+sso@gmail.com'],
+  ['cong_dan-01@so.hue.gov.vn', 'cong_dan-01@so.hue.gov.vn'],
+  ['x@xn--hu-wka.vn', 'x@xn--hu-wka.vn'],
+  [`${'a'.repeat(64)}@example.vn`, `${'a'.repeat(64)}@example.vn`],
+];
+
+for (const [typed, stored] of acceptedEmails) {
+  test(`accepts the email ${JSON.stringify(typed.slice(0, 30))}, stored with its domain in lower case`, (t) => {
+    t.is(accountOf(register('citizen', { email: typed })).email, stored);
+  });
+}
+
+const hostileEmails: Array<[string, string, string]> = [
+  ['markup in the local part', '<svg/onload=alert(1)>@x.co', 'email.format'],
+  ['markup in the domain', 'an@<b>x</b>.co', 'email.format'],
+  ['a double quote', '"an"@example.vn', 'email.format'],
+  ['an apostrophe', "an'x@example.vn", 'email.format'],
+  ['a backtick', 'an`x@example.vn', 'email.format'],
+  ['a space inside', 'an nguyen@example.vn', 'email.format'],
+  ['two @', 'an@b@example.vn', 'email.format'],
+  ['no @', 'an.example.vn', 'email.format'],
+  ['no dot in the domain', 'an@localhost', 'email.format'],
+  ['a dot at the start', '.an@example.vn', 'email.format'],
+  ['two dots in a row', 'an..nguyen@example.vn', 'email.format'],
+  ['a domain label starting with a hyphen', 'an@-example.vn', 'email.format'],
+  ['an IP-literal domain', 'an@[127.0.0.1]', 'email.format'],
+  ['a numeric top-level domain', 'an@example.123', 'email.format'],
+  ['a comment', 'an(comment)@example.vn', 'email.format'],
+  ['diacritics in the local part', 'nguyễn@example.vn', 'email.format'],
+  ['a Unicode domain', 'an@huế.vn', 'email.format'],
+  ['a full-width at sign', 'an＠example.vn', 'email.format'],
+  ['a local part of 65 characters', `${'a'.repeat(65)}@example.vn`, 'email.format'],
+  ['a domain label of 64 characters', `an@${'b'.repeat(64)}.vn`, 'email.format'],
+  ['a new line (a header injection)', 'an@example.vn\nBcc: x@evil.example', 'field.invalid_characters'],
+  ['a control character', 'an\u0007@example.vn', 'field.invalid_characters'],
+  ['255 characters', `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(58)}.vn`, 'field.too_long'],
+];
+
+for (const [label, typed, code] of hostileEmails) {
+  test(`refuses an email with ${label}`, (t) => {
+    t.is(errorsOf(register('citizen', { email: typed })).email?.code, code);
+    t.is(normalizeEmail(typed), undefined, 'refused by the rule itself too, as account:create uses it alone');
+  });
+}
+
+test('an email of 254 characters, the most a mail path carries, is accepted', (t) => {
+  const longest = `a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(57)}.vn`;
+  t.is(longest.length, 254);
+  t.is(accountOf(register('citizen', { email: longest })).email, longest);
 });
 
 test('every error the validation gives has a message in both languages', (t) => {

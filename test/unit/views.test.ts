@@ -4,6 +4,7 @@ import { errorPage } from '../../views/error.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 import { loginPage } from '../../views/login.ts';
+import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts';
 
 const shell: PageShell = {
   locale: 'vi',
@@ -124,6 +125,24 @@ test('the consent page lists individually requested claims, unknown ones by name
   t.true(page.includes('<li>x_custom</li>'));
   assertNoInlineScriptOrStyle(t, page);
 });
+
+const RELEASED_CLAIMS = Object.values(SCOPE_CLAIMS).flat().filter((claim) => !PROTOCOL_CLAIMS.includes(claim));
+
+/** The text a person reads on a page: tags dropped, entities left as they are. */
+function visibleText(page: string): string {
+  return page.replace(/<[^>]*>/g, ' ');
+}
+
+for (const locale of ['vi', 'en'] as const) {
+  test(`the consent page names every scope and every claim a scope can release in plain words (${locale})`, (t) => {
+    const page = consentPage({ ...shell, locale }, { ...login, scopes: SCOPES, claims: RELEASED_CLAIMS });
+    const items = [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
+    t.is(items.length, SCOPES.length + RELEASED_CLAIMS.length);
+    const technicalNames = new Set([...SCOPES, ...RELEASED_CLAIMS]);
+    for (const item of items) t.false(technicalNames.has(item), `"${item}" is shown by its technical name`);
+    t.deepEqual(visibleText(page).match(/\b[a-z]+(?:_[a-z]+)+\b/g), null, 'no national_id, tax_code, phone_number … in the text');
+  });
+}
 
 test('the logout page offers to sign out or stay, both through the provider form', (t) => {
   const formHtml = '<form id="op.logoutForm" method="post" action="/session/end/confirm"><input type="hidden" name="xsrf" value="x"/></form>';

@@ -14,6 +14,7 @@ import {
 } from '../identifiers/index.ts';
 import { findProvince } from '../provinces.ts';
 import { normalizeUsername } from '../username.ts';
+import { normalizeEmail } from '../email.ts';
 import type { FieldContext, FieldError, FieldResult } from './fields.ts';
 import { isOption, type OptionSource } from './options.ts';
 
@@ -98,14 +99,10 @@ export function mobilePhone(raw: string): FieldResult {
   return result.ok ? ok(result.value.e164) : result;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
-
-/** Only the domain is case-insensitive (RFC 5321 §2.4), so only the domain is lower-cased. */
+/** A plain address (accounts/email.ts): the app receiving it must not get markup or quotes. */
 export function email(raw: string): FieldResult {
-  const value = raw.trim();
-  if (!EMAIL.test(value)) return fail('email.format');
-  const at = value.lastIndexOf('@');
-  return ok(value.slice(0, at + 1) + value.slice(at + 1).toLowerCase());
+  const value = normalizeEmail(raw);
+  return value === undefined ? fail('email.format') : ok(value);
 }
 
 export function oneOf(source: OptionSource): (raw: string) => FieldResult {
