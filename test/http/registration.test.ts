@@ -12,7 +12,8 @@ let server: TestServer;
 let rp: oidc.Configuration;
 
 test.before(async () => {
-  server = await startTestServer({ clock });
+  // Many registrations from one address in this file; the limit itself is tested below.
+  server = await startTestServer({ clock, env: { REGISTRATION_MAX_PER_IP_PER_HOUR: '1000' } });
   rp = await discover(server, await createTestClient(server));
 });
 test.after.always(async () => {
@@ -193,18 +194,61 @@ test.serial('an expired code is refused; a resend before 60 seconds is refused; 
   t.truthy(await server.services.db.knex('accounts').where({ username: values.username }).first());
 });
 
-test('a second registration with a registered personal number is refused with guidance', async (t) => {
+/** The answer with what differs between any two answers (tokens, ids, dates) taken out. */
+function comparable(page: Page) {
+  const headers = Object.fromEntries([...page.headers].filter(([name]) => !['date', 'set-cookie', 'x-request-id'].includes(name)));
+  return {
+    status: page.status,
+    headers,
+    // The masked phone differs as the phones typed do (its last three digits).
+    body: page.body.replace(/\/register\/verify\/[0-9a-f-]+/g, '').replace(/name="_csrf" value="[^"]*"/g, '').replace(/\d{3}(?=<|\s|\.)/g, ''),
+  };
+}
+
+test('a registered personal number is told only after the code sent to the phone typed, with the way to sign in or reset', async (t) => {
   const values = citizen();
   const first = new UserAgent();
   const { page } = await openForm(first, 'citizen', true);
   await enterCode(first, await submitForm(first, page, values), await latestCode(server, e164(values.phone)));
 
-  const second = new UserAgent();
-  const { page: again } = await openForm(second, 'citizen', true);
-  const refused = await submitForm(second, again, { ...values, username: `${values.username}-2`, phone: '0398000111' });
+  // The form answers a taken number exactly as a free one: nothing told to whoever types it.
+  const phone = '0398000111';
+  const taken = new UserAgent();
+  const { page: takenForm } = await openForm(taken, 'citizen', true);
+  const takenAnswer = await submitForm(taken, takenForm, { ...values, username: `${values.username}-2`, phone });
+  const free = new UserAgent();
+  const { page: freeForm } = await openForm(free, 'citizen', true);
+  const freeAnswer = await submitForm(free, freeForm, { ...citizen(), phone: '0398000112' });
+  t.is(takenAnswer.status, 200);
+  t.deepEqual(comparable(takenAnswer), comparable(freeAnswer));
+
+  // Whoever holds the phone typed learns it, with the way on.
+  const code = await latestCode(server, e164(phone));
+  const refused = await enterCode(taken, takenAnswer, code);
   t.is(refused.status, 409);
   t.true(shows(refused, 'register.duplicate_national_id'));
-  t.is((await readOutbox(server)).filter((message) => message.to === '+84398000111').length, 0, 'no SMS for a refused registration');
+  t.true(refused.body.includes('href="/forgot"'), 'offers the password reset');
+  t.is((await server.services.db.knex('accounts').where({ username: `${values.username}-2` })).length, 0);
+  // Posted again (a lost answer): the same refusal, not a dead end.
+  const again = await enterCode(taken, takenAnswer, code);
+  t.is(again.status, 409);
+  t.true(shows(again, 'register.duplicate_national_id'));
+});
+
+test('a taken username is told only after the code, too', async (t) => {
+  const values = citizen();
+  const first = new UserAgent();
+  const { page } = await openForm(first, 'citizen', true);
+  await enterCode(first, await submitForm(first, page, values), await latestCode(server, e164(values.phone)));
+  const second = new UserAgent();
+  const { page: form } = await openForm(second, 'citizen', true);
+  const other = citizen({ username: values.username });
+  const codePage = await submitForm(second, form, other);
+  t.is(codePage.status, 200);
+  const refused = await enterCode(second, codePage, await latestCode(server, e164(other.phone)));
+  t.is(refused.status, 409);
+  t.true(shows(refused, 'register.duplicate_username'));
+  t.true(refused.body.includes('href="/register"'), 'offers to register again');
 });
 
 test('two simultaneous registrations of one person end in exactly one account', async (t) => {
