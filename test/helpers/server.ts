@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { Logger } from '../../src/logger.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,7 +61,7 @@ export interface TestServer extends RunningServer {
 
 /** Starts a server; `shared` reuses another server's database and secret (a second node). */
 export async function startTestServer(
-  options: { env?: Record<string, string>; shared?: TestServer; clock?: Clock } = {},
+  options: { env?: Record<string, string>; shared?: TestServer; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestServer> {
   const database = options.shared ? undefined : await createTestDatabase();
   const port = await freePort();
@@ -76,7 +77,7 @@ export async function startTestServer(
     ISSUER: `http://localhost:${port}`,
   };
   const config = loadConfig(env);
-  const running = await startServer(config, { clock: options.clock });
+  const running = await startServer(config, { clock: options.clock, logger: options.logger });
   return {
     ...running,
     config,
