@@ -162,3 +162,22 @@ test.serial('a decoy challenge looks sent, and answers every code like a real ch
     t.deepEqual([error?.code, error?.params.remaining], ['otp.invalid', remaining]);
   }
 });
+
+test.serial('parallel requests from one address to many phones cannot together exceed the per-address limit', async (t) => {
+  const { sms, otp, ip } = setup({ resendAfterSeconds: 0, maxPerIpPerHour: 3 });
+  const challenges = await Promise.all(Array.from({ length: 8 }, (_, i) => otp.create({ purpose: 'registration', subject: randomUUID(), phone: `+8471000000${i}` })));
+  const results = await Promise.allSettled(challenges.map((challenge) => otp.send(challenge, ip)));
+  t.is(results.filter((result) => result.status === 'fulfilled').length, 3);
+  t.is(sms.sent.length, 3);
+});
+
+test.serial('each purpose has its own per-phone limit; from many addresses a phone gets at most 10 codes of one purpose an hour', async (t) => {
+  const { sms, otp, phone } = setup({ resendAfterSeconds: 0 });
+  const send = (purpose: 'registration' | 'sign_in', ip: string) => otp.create({ purpose, subject: randomUUID(), phone }).then((challenge) => otp.send(challenge, ip));
+  for (let i = 0; i < 5; i += 1) await send('registration', '10.1.0.1');
+  await t.throwsAsync(send('registration', '10.1.0.1'), { instanceOf: OtpError, message: 'otp.rate_limited' });
+  await t.notThrowsAsync(send('sign_in', '10.1.0.1'), 'sign-in codes are counted apart');
+  for (let i = 0; i < 5; i += 1) await send('registration', '10.1.0.2');
+  await t.throwsAsync(send('registration', '10.1.0.3'), { instanceOf: OtpError, message: 'otp.rate_limited' });
+  t.is(sms.sent.filter((message) => message.body.includes('dang ky')).length, 10);
+});
