@@ -87,7 +87,8 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     try {
       // The code itself goes out after this answer (issue 10.4): see SmsOtp#send.
       await otp.send(challenge, ctx.ip);
-      if (challenge.subject) await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset' } });
+      // Recorded for a decoy too (no account): the same work either way (issue 10.4).
+      await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', matched: Boolean(challenge.subject) } });
       return undefined;
     } catch (error) {
       if (error instanceof OtpError) return { error: error.code, params: error.params };
