@@ -36,6 +36,10 @@ export interface Config {
    */
   outboundPrivateHosts: string[];
   otp: OtpSettings;
+  /** Registrations (valid forms) per IP address per hour, before any hashing or row. */
+  registration: { maxPerIpPerHour: number };
+  /** "Account locked" SMS per phone per day: a lock is always made, its notice is bounded. */
+  accountNotices: { maxLockNoticesPerPhonePerDay: number };
   sms: SmsConfig;
   province: { name: string; color: string };
 }
@@ -186,8 +190,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: integer(env, 'OTP_MAX_ATTEMPTS', 5, 1, 20),
       resendAfterSeconds: integer(env, 'OTP_RESEND_SECONDS', 60, 0, 3600),
       maxPerPhonePerHour: integer(env, 'OTP_MAX_PER_PHONE_PER_HOUR', 5, 1, 1000),
+      maxPerPhoneAllAddressesPerHour: integer(env, 'OTP_MAX_PER_PHONE_ALL_ADDRESSES_PER_HOUR', 10, 1, 10000),
       maxPerIpPerHour: integer(env, 'OTP_MAX_PER_IP_PER_HOUR', 20, 1, 100000),
     },
+    // Issue 10.5: 200 registrations from one address made 200 pending rows and argon2 hashes.
+    registration: { maxPerIpPerHour: integer(env, 'REGISTRATION_MAX_PER_IP_PER_HOUR', 10, 1, 100000) },
+    // Issue 10.6: a stranger's wrong passwords could send a victim ~96 lock notices a day.
+    accountNotices: { maxLockNoticesPerPhonePerDay: integer(env, 'SMS_MAX_LOCK_NOTICES_PER_PHONE_PER_DAY', 3, 1, 100) },
     sms: parseSms(env, dataDir, production),
     province: {
       name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),

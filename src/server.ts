@@ -71,11 +71,11 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     accounts: new AccountStore(db.knex, sealer),
     clients: new ClientStore(db.knex, sealer),
     audit: new AuditLog(db.knex),
-    otp: new SmsOtp({ knex: db.knex, sealer, sms, clock, settings: config.otp, hashKey: subkey('xacthuc/otp') }),
-    pending: new PendingRegistrations(db.knex, sealer, clock),
+    otp: new SmsOtp({ knex: db.knex, sealer, sms, clock, settings: config.otp, hashKey: subkey('xacthuc/otp'), logger }),
+    pending: new PendingRegistrations(db.knex, sealer, clock, config.registration),
     totp: new TotpFactors({ knex: db.knex, sealer, clock, hashKey: subkey('xacthuc/totp'), issuer: config.province.name }),
     lockout: new SignInLockout(db.knex, clock, config.lockout),
-    notifier: new AccountNotifier(sms, logger),
+    notifier: new AccountNotifier({ sms, logger, knex: db.knex, sealer, clock, maxLockNoticesPerPhonePerDay: config.accountNotices.maxLockNoticesPerPhonePerDay }),
   };
 }
 
@@ -139,11 +139,13 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   async function close(): Promise<void> {
     closing ??= (async () => {
       for (const timer of timers) clearInterval(timer);
-      // Stop accepting; let in-flight requests finish; then release the database.
+      // Stop accepting; let in-flight requests finish, and the SMS sent after their answer
+      // (reset codes, account notices: issue 10.4); then release the database.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await Promise.all([services.otp.settled(), services.notifier.settled()]);
       await db.close();
     })();
     return closing;

@@ -127,7 +127,8 @@ export class AccountStore {
     };
   }
 
-  async create(input: NewAccount): Promise<Account> {
+  /** A new account; in `db` when given (a transaction the caller writes more in). */
+  async create(input: NewAccount, db: Knex = this.#knex): Promise<Account> {
     const seal = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.seal(value, purpose) : null);
     const lookup = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.lookup(value, purpose) : null);
     const row = {
@@ -153,7 +154,7 @@ export class AccountStore {
       roles: JSON.stringify(input.roles ?? []),
     };
     try {
-      const [created] = await this.#knex('accounts').insert(row).returning(COLUMNS);
+      const [created] = await db('accounts').insert(row).returning(COLUMNS);
       return this.#toAccount(created);
     } catch (error) {
       const constraint = (error as { constraint?: string }).constraint ?? String((error as Error).message);
@@ -226,30 +227,18 @@ export class AccountStore {
     return accounts.map((row) => this.#toAccount(row));
   }
 
-  /** Which unique identifier of `input` another account already holds, if any. */
-  async findConflict(input: Pick<NewAccount, 'username' | 'nationalId' | 'taxCode'>): Promise<DuplicateAccountError['field'] | undefined> {
-    const checks: Array<[DuplicateAccountError['field'], string, string | null | undefined]> = [
-      ['national_id', 'national_id_hmac', input.nationalId ? this.#sealer.lookup(input.nationalId, PURPOSE.nationalId) : null],
-      ['tax_code', 'tax_code_hmac', input.taxCode ? this.#sealer.lookup(input.taxCode, PURPOSE.taxCode) : null],
-      ['username', 'username', input.username?.toLowerCase()],
-    ];
-    for (const [field, column, value] of checks) {
-      if (value && (await this.#knex('accounts').select('id').where(column, value).first())) return field;
-    }
-    return undefined;
-  }
-
   /**
    * A new password: the one it replaces goes into the history (Hue-S Art. 9.1), and a
-   * change an operator required is done.
+   * change an operator required is done. In `trx` when given (the caller's transaction).
    */
-  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+  async setPassword(id: string, passwordHash: string, at: Date, trx?: Knex.Transaction): Promise<void> {
     forgetRows('Account');
-    await this.#knex.transaction(async (trx) => {
-      const current = await trx('accounts').select('password_hash').where({ id }).forUpdate().first();
-      if (current?.password_hash) await trx('password_history').insert({ account_id: id, password_hash: current.password_hash, created_at: at });
-      await trx('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, password_change_required: false, updated_at: at });
-    });
+    const write = async (db: Knex.Transaction) => {
+      const current = await db('accounts').select('password_hash').where({ id }).forUpdate().first();
+      if (current?.password_hash) await db('password_history').insert({ account_id: id, password_hash: current.password_hash, created_at: at });
+      await db('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, password_change_required: false, updated_at: at });
+    };
+    await (trx ? write(trx) : this.#knex.transaction(write));
   }
 
   /** The same password re-hashed with current parameters: not a change, no history entry. */

@@ -34,6 +34,17 @@ export interface AuditEvent {
   details?: Record<string, string | number | boolean | null>;
 }
 
+function toRow(event: AuditEvent): Record<string, unknown> {
+  return {
+    type: event.type,
+    account_id: event.accountId ?? null,
+    client_id: event.clientId ?? null,
+    ip: event.ip ?? null,
+    user_agent: event.userAgent?.slice(0, 512) ?? null,
+    details: JSON.stringify(event.details ?? {}),
+  };
+}
+
 export class AuditLog {
   /** Events of one event-loop turn go in as one insert; each caller still waits for it. */
   readonly #insert: (row: Record<string, unknown>) => Promise<void>;
@@ -46,13 +57,11 @@ export class AuditLog {
   }
 
   async record(event: AuditEvent): Promise<void> {
-    await this.#insert({
-      type: event.type,
-      account_id: event.accountId ?? null,
-      client_id: event.clientId ?? null,
-      ip: event.ip ?? null,
-      user_agent: event.userAgent?.slice(0, 512) ?? null,
-      details: JSON.stringify(event.details ?? {}),
-    });
+    await this.#insert(toRow(event));
+  }
+
+  /** The event as part of `trx`: it is recorded if and only if what it reports is (issue 18.2). */
+  async recordIn(trx: Knex.Transaction, event: AuditEvent): Promise<void> {
+    await trx('audit_events').insert(toRow(event));
   }
 }

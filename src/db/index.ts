@@ -9,6 +9,7 @@ import { lockDataDir } from './embedded-lock.ts';
 export { DatabaseInUseError } from './embedded-lock.ts';
 export { batched, prepared } from './batch.ts';
 export { isDatabaseUnavailable } from './unavailable.ts';
+export { lockQuotaKeys } from './quota.ts';
 export { deferredWrites, flushDeferredWrites, forgetRows, keepRow, requestScope, rowsVersion, takeRow, type DeferredWrites } from './request-scope.ts';
 export type { Knex };
 

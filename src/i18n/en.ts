@@ -217,6 +217,7 @@ export const en: Record<keyof typeof vi, string> = {
   'register.duplicate_tax_code': 'This tax code has already been used to register an organization account. If it is your organization’s account, sign in; if you forgot the password, choose “Forgot your password?” on the sign-in page to reset it. If your organization never registered, contact the province’s help desk.',
   'register.duplicate_username': 'This username is already taken. Please choose another one.',
   'register.sms_failed': 'We could not send the text message just now. Your details are kept; please try again in a few minutes.',
+  'register.rate_limited': 'Too many registrations from this network address in the past hour. Please try again later.',
   'register.done_title': 'Registration complete',
   'register.done': 'Your account is now active. You can sign in with it from now on.',
 

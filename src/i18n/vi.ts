@@ -217,6 +217,7 @@ export const vi = {
   'register.duplicate_tax_code': 'Mã số thuế này đã được dùng để đăng ký một tài khoản tổ chức. Nếu đó là tài khoản của đơn vị bạn, hãy đăng nhập; nếu quên mật khẩu, hãy chọn “Quên mật khẩu?” trên trang đăng nhập để đặt lại. Nếu đơn vị bạn chưa từng đăng ký, hãy liên hệ bộ phận hỗ trợ của tỉnh.',
   'register.duplicate_username': 'Tên đăng nhập này đã có người dùng. Vui lòng chọn một tên khác.',
   'register.sms_failed': 'Hiện chưa gửi được tin nhắn SMS. Thông tin bạn nhập vẫn được giữ nguyên; vui lòng thử lại sau ít phút.',
+  'register.rate_limited': 'Có quá nhiều lượt đăng ký từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau.',
   'register.done_title': 'Đăng ký thành công',
   'register.done': 'Tài khoản của bạn đã được kích hoạt. Từ nay bạn có thể đăng nhập bằng tài khoản này.',
 

@@ -8,7 +8,7 @@ import { identifierCandidates, MAX_IDENTIFIER_LENGTH, type AccountStore } from '
 import type { AuditLog } from '../audit/index.ts';
 import type { AccountNotifier } from '../accounts/notifications.ts';
 import type { Clock } from '../clock.ts';
-import type { Knex } from '../db/index.ts';
+import { flushDeferredWrites, type Knex } from '../db/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
@@ -83,10 +83,12 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     return challenge?.purpose === 'password_reset' ? challenge : undefined;
   }
 
-  async function sendCode(ctx: Context, challenge: Challenge, identifierKey?: string): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: string; params?: Record<string, number> } | undefined> {
     try {
-      await otp.send(challenge, ctx.ip, identifierKey);
-      if (challenge.subject) await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset' } });
+      // The code itself goes out after this answer (issue 10.4): see SmsOtp#send.
+      await otp.send(challenge, ctx.ip);
+      // Recorded for a decoy too (no account): the same work either way (issue 10.4).
+      await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', matched: Boolean(challenge.subject) } });
       return undefined;
     } catch (error) {
       if (error instanceof OtpError) return { error: error.code, params: error.params };
@@ -106,13 +108,17 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     if (!identifier) return renderForgot(ctx, 400, identifier, 'signin.identifier_required');
     if (identifier.length > MAX_IDENTIFIER_LENGTH) return renderForgot(ctx, 400, undefined, 'signin.input_too_long');
 
-    const matches = await accounts.findActiveByIdentifier(identifierCandidates(identifier));
+    const candidates = identifierCandidates(identifier);
+    const matches = await accounts.findActiveByIdentifier(candidates);
     const account = matches.length === 1 && matches[0].phone ? matches[0] : undefined;
+    // Issue 10.4: the limits count what was typed, normalized, for an account and for none
+    // alike; the phone first, so 0…, +84… and 84… are one identifier.
+    const requestedAs = candidates.phone ?? candidates.nationalId ?? candidates.taxCode ?? candidates.username ?? identifier.toLowerCase();
     const challenge = account
-      ? await otp.create({ purpose: 'password_reset', subject: account.id, phone: account.phone! })
-      : await otp.createDecoy('password_reset');
+      ? await otp.create({ purpose: 'password_reset', subject: account.id, phone: account.phone!, requestedAs })
+      : await otp.createDecoy('password_reset', requestedAs);
     await audit.record({ type: 'password.reset_requested', accountId: account?.id ?? null, ...requestFacts(ctx), details: { matched: Boolean(account) } });
-    const failure = await sendCode(ctx, challenge, identifierCandidates(identifier).nationalId ?? identifierCandidates(identifier).taxCode ?? identifier.toLowerCase());
+    const failure = await sendCode(ctx, challenge);
     if (failure) return renderForgot(ctx, 429, identifier, failure.error);
     ctx.status = 303;
     ctx.redirect(`${base}/forgot/verify/${challenge.id}`);
@@ -172,11 +178,19 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
 
     const passwordHash = await hashPassword(password, config.argon2);
-    // One use: a second submission of this page (or a replay) changes nothing.
-    if (!(await otp.complete(challenge.id))) return showError(ctx, config, 410, 'otp.expired');
-    await accounts.setPassword(challenge.subject, passwordHash, clock.now());
-    const revoked = await revokeAccountSessions(knex, challenge.subject);
-    await audit.record({ type: 'password.reset', accountId: challenge.subject, ...requestFacts(ctx), details: { revoked } });
+    // One transaction (issue 18.2): the reset used up, the password set (the old one into
+    // the history), every session revoked and the event recorded, or none of it, so a
+    // failure leaves the page usable again. One use: a second submission changes nothing.
+    const subject = challenge.subject;
+    await flushDeferredWrites();
+    const revoked = await knex.transaction(async (trx) => {
+      if (!(await otp.complete(challenge.id, trx))) return undefined;
+      await accounts.setPassword(subject, passwordHash, clock.now(), trx);
+      const count = await revokeAccountSessions(trx, subject);
+      await audit.recordIn(trx, { type: 'password.reset', accountId: subject, ...requestFacts(ctx), details: { revoked: count } });
+      return count;
+    });
+    if (revoked === undefined) return showError(ctx, config, 410, 'otp.expired');
     await notifier.notify(account.phone, 'password_changed');
 
     const shell = shellFor(ctx, 'notice.title');

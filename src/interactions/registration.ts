@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { DuplicateAccountError, maskPhone, type AccountStore } from '../accounts/index.ts';
-import type { PendingRegistrations } from '../accounts/pending-registrations.ts';
+import type { FinishedRegistration, PendingRegistrations, RegistrationOutcome } from '../accounts/pending-registrations.ts';
 import { registrationFields, validateRegistration } from '../accounts/registration/index.ts';
 import type { Clock } from '../clock.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -107,6 +107,41 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     }
   }
 
+  /**
+   * How a registration ended, for a code or resend posted again after its answer was lost
+   * (issue 18.2): never a dead end. An account made: sign in with it. Refused: why, and
+   * the way on. Only whoever proved the phone reached this page: the refusal may say that
+   * the identifier is registered (R1 refuses the duplicate; issue 10.5: told only then).
+   */
+  function showFinished(ctx: Context, finished: Pick<FinishedRegistration, 'outcome'>): void {
+    const base = flowBase(ctx);
+    const shell = shellFor(ctx, 'notice.title');
+    const links: Record<RegistrationOutcome, { href: string; label: string } | undefined> = {
+      activated: base ? { href: base, label: t(shell.locale, 'login.submit') } : undefined,
+      duplicate_national_id: { href: `${base}/forgot`, label: t(shell.locale, 'login.forgot_password') },
+      duplicate_tax_code: { href: `${base}/forgot`, label: t(shell.locale, 'login.forgot_password') },
+      duplicate_username: { href: `${base}/register`, label: t(shell.locale, 'register.title') },
+    };
+    const done = finished.outcome === 'activated';
+    ctx.status = done ? 200 : 409;
+    ctx.type = 'html';
+    ctx.body = noticePage(shell, {
+      title: t(shell.locale, done ? 'register.done_title' : 'register.title'),
+      message: t(shell.locale, done ? 'register.done' : `register.${finished.outcome}`),
+      link: links[finished.outcome],
+    });
+  }
+
+  /** The registration of the page, waiting or ended; answers for an ended one itself. */
+  async function waitingRegistration(ctx: Context) {
+    const registration = await pending.find(ctx.params.id);
+    if (registration) return registration;
+    const finished = await pending.findFinished(ctx.params.id);
+    if (finished) showFinished(ctx, finished);
+    else showError(ctx, config, 404, 'otp.expired');
+    return undefined;
+  }
+
   router.get('/register', async (ctx) => {
     const base = flowBase(ctx);
     ctx.type = 'html';
@@ -141,9 +176,11 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     const result = validateRegistration(type, form, { now: clock.now(), passwordPolicy: config.passwordPolicy });
     if (!result.ok) return renderForm(ctx, type, 400, result.kept, result.errors);
 
+    // Issue 10.5: a registration taken identifier is not told here, to whoever typed it, but
+    // after the code sent to the phone typed (showFinished); and each address may start
+    // only so many registrations an hour, counted before the password is hashed.
     const kept = Object.fromEntries(registrationFields[type].filter((field) => field.kind !== 'password').map((field) => [field.name, form[field.name] ?? '']));
-    const conflict = await accounts.findConflict(result.account);
-    if (conflict) return renderForm(ctx, type, 409, kept, {}, `register.duplicate_${conflict}`);
+    if (!(await pending.reserveAttempt(ctx.ip))) return renderForm(ctx, type, 429, kept, {}, 'register.rate_limited');
 
     const pendingId = randomUUID();
     const challenge = await otp.create({ purpose: 'registration', subject: pendingId, phone: result.account.phone! });
@@ -155,17 +192,17 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
   });
 
   router.get('/register/verify/:id', async (ctx) => {
-    const registration = await pending.find(ctx.params.id);
-    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    const registration = await waitingRegistration(ctx);
+    if (!registration) return;
     const error = typeof ctx.query.error === 'string' && ERRORS.has(ctx.query.error) ? ctx.query.error : undefined;
     const notice = typeof ctx.query.notice === 'string' && NOTICES.has(ctx.query.notice) ? ctx.query.notice : undefined;
     await renderOtp(ctx, registration.id, registration.account.phone!, 200, { error, notice });
   });
 
   router.post('/register/verify/:id/resend', async (ctx) => {
-    const registration = await pending.find(ctx.params.id);
     const form = await readForm(ctx);
-    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    const registration = await waitingRegistration(ctx);
+    if (!registration) return;
     if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
     const failure = await sendCode(ctx, registration.id, registration.challengeId);
     if (failure) return renderOtp(ctx, registration.id, registration.account.phone!, 429, { error: failure.error, errorParams: failure.params });
@@ -174,32 +211,39 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
   });
 
   router.post('/register/verify/:id', async (ctx) => {
-    const registration = await pending.find(ctx.params.id);
     const form = await readForm(ctx);
-    if (!registration) return showError(ctx, config, 404, 'otp.expired');
+    const registration = await waitingRegistration(ctx);
+    if (!registration) return;
     if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
     const code = (form.code ?? '').trim();
     if (!code) return renderOtp(ctx, registration.id, registration.account.phone!, 400, { error: 'otp.required' });
+    // Issue 18.2: the code is used up, the account made (or refused), the registration
+    // ended and the event recorded in one transaction: all of it happens or none, and a
+    // code posted again after a failure finishes it, or finds how it ended.
+    let ended: { outcome: RegistrationOutcome; accountId: string | null } | undefined;
     try {
-      await otp.verify({ id: registration.challengeId, purpose: 'registration', subject: registration.id }, code);
+      ended = await otp.verify({ id: registration.challengeId, purpose: 'registration', subject: registration.id }, code, async (trx) => {
+        let outcome: RegistrationOutcome = 'activated';
+        let accountId: string | null = null;
+        try {
+          // A savepoint: a duplicate undoes the insert alone, and the refusal is kept.
+          accountId = (await trx.transaction((savepoint) => accounts.create({ ...registration.account, status: 'active', phoneVerified: true }, savepoint))).id;
+        } catch (error) {
+          if (!(error instanceof DuplicateAccountError)) throw error;
+          outcome = `duplicate_${error.field}`;
+        }
+        if (!(await pending.finish(trx, registration.id, outcome, accountId))) throw new OtpError('otp.expired');
+        if (accountId) await audit.recordIn(trx, { type: 'account.activated', accountId, ...requestFacts(ctx), details: { accountType: registration.account.type, registration: registration.id } });
+        return { outcome, accountId };
+      });
     } catch (error) {
       if (!(error instanceof OtpError)) throw error;
       await audit.record({ type: 'otp.failed', ...requestFacts(ctx), details: { purpose: 'registration', registration: registration.id, reason: error.code } });
       const status = error.code === 'otp.invalid' ? 400 : 410;
       return renderOtp(ctx, registration.id, registration.account.phone!, status, { error: error.code, errorParams: error.params });
     }
-
-    let accountId: string;
-    try {
-      const account = await accounts.create({ ...registration.account, status: 'active', phoneVerified: true });
-      accountId = account.id;
-    } catch (error) {
-      if (!(error instanceof DuplicateAccountError)) throw error;
-      await pending.remove(registration.id);
-      return showError(ctx, config, 409, `register.duplicate_${error.field}`);
-    }
-    await pending.remove(registration.id);
-    await audit.record({ type: 'account.activated', accountId, ...requestFacts(ctx), details: { accountType: registration.account.type } });
+    const { outcome, accountId } = ended!;
+    if (outcome !== 'activated' || !accountId) return showFinished(ctx, { outcome });
 
     if (ctx.state.interaction) {
       // The person goes on to the app that sent them, already signed in: they have just

@@ -8,7 +8,7 @@ import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
-import type { Knex } from '../db/index.ts';
+import { flushDeferredWrites, type Knex } from '../db/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
 import type { Account, AccountStore } from '../accounts/index.ts';
 import { maskPhone } from '../accounts/index.ts';
@@ -273,10 +273,15 @@ export function signInSteps(deps: SignInStepDeps) {
         const reason = account.passwordChangeRequired ? 'required' : passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy).state === 'expired' ? 'expired' : 'chosen';
         return render(ctx, 400, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors }));
       }
-      await accounts.setPassword(account.id, await hashPassword(password, config.argon2), clock.now());
-      // Whoever else was signed in with the old password is signed out (as at a reset).
-      const revoked = await revokeAccountSessions(knex, account.id);
-      await audit.record({ type: 'password.changed', accountId: account.id, ...requestFacts(ctx), details: { revoked } });
+      const passwordHash = await hashPassword(password, config.argon2);
+      // One transaction (issue 18.2): the new password, the old one in the history, the
+      // sessions signed in with it revoked (as at a reset) and the event, or none of them.
+      await flushDeferredWrites();
+      await knex.transaction(async (trx) => {
+        await accounts.setPassword(account.id, passwordHash, clock.now(), trx);
+        const revoked = await revokeAccountSessions(trx, account.id);
+        await audit.recordIn(trx, { type: 'password.changed', accountId: account.id, ...requestFacts(ctx), details: { revoked } });
+      });
       await notifier.notify(account.phone, 'password_changed');
       const updated = (await accounts.findById(account.id))!;
       await proceed(ctx, interaction, updated, { ...ticket, warned: true });

@@ -1,11 +1,12 @@
 // SMS one-time codes: 6 digits, short-lived, single use, a bounded number of tries, sent at
-// a bounded rate per phone and per IP address. Stored only as a keyed hash and compared in
-// constant time; never logged. Every rule holds across nodes: state and counters are in
-// PostgreSQL, and the two steps that must not race (counting sends, consuming a code)
-// are single statements or run under a lock.
+// a bounded rate per phone (for each purpose apart) and per IP address. Stored only as a
+// keyed hash and compared in constant time; never logged. Every rule holds across nodes:
+// state and counters are in PostgreSQL, and the two steps that must not race (counting
+// sends, consuming a code) are single statements or run under a lock.
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Knex } from '../db/index.ts';
+import { lockQuotaKeys, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { SmsSender } from '../sms/index.ts';
 
@@ -13,7 +14,10 @@ export interface OtpSettings {
   ttlSeconds: number;
   maxAttempts: number;
   resendAfterSeconds: number;
+  /** Per phone, per purpose, from one IP address. */
   maxPerPhonePerHour: number;
+  /** Per phone, per purpose, from all addresses together. */
+  maxPerPhoneAllAddressesPerHour: number;
   maxPerIpPerHour: number;
 }
 
@@ -47,6 +51,7 @@ interface ChallengeRow {
   last_sent_at: Date | null;
   consumed_at: Date | null;
   completed_at: Date | null;
+  request_key: string | null;
 }
 
 export interface Challenge {
@@ -59,6 +64,22 @@ export interface Challenge {
   lastSentAt: Date | null;
   consumedAt: Date | null;
   completedAt: Date | null;
+  /**
+   * For a password reset: the key of the identifier typed. Its sends are counted under it
+   * and go out after the answer, so the answers are the same for an account and for none.
+   */
+  requestKey: string | null;
+}
+
+/** One SMS (or one reset request) counted against the hourly limits. */
+interface SendRecord {
+  /** The phone's lookup key, or a reset request's `requestKey`. */
+  key: string;
+  purpose: OtpPurpose;
+  /** null for a code sent after its answer: the request that asked for it was counted. */
+  ip: string | null;
+  /** Whether the limit per phone from all addresses applies (phones only). */
+  allAddresses: boolean;
 }
 
 /** What the SMS says; kept without diacritics so it fits one GSM-7 message on any phone. */
@@ -74,14 +95,18 @@ export class SmsOtp {
   readonly #clock: Clock;
   readonly #settings: OtpSettings;
   readonly #hashKey: Buffer;
+  readonly #logger: Logger;
+  /** Codes being sent after their answer; shutdown waits for them (`settled`). */
+  readonly #deliveries = new Set<Promise<void>>();
 
-  constructor(deps: { knex: Knex; sealer: Sealer; sms: SmsSender; clock: Clock; settings: OtpSettings; hashKey: Buffer }) {
+  constructor(deps: { knex: Knex; sealer: Sealer; sms: SmsSender; clock: Clock; settings: OtpSettings; hashKey: Buffer; logger: Logger }) {
     this.#knex = deps.knex;
     this.#sealer = deps.sealer;
     this.#sms = deps.sms;
     this.#clock = deps.clock;
     this.#settings = deps.settings;
     this.#hashKey = deps.hashKey;
+    this.#logger = deps.logger;
   }
 
   get settings(): OtpSettings {
@@ -102,6 +127,7 @@ export class SmsOtp {
       lastSentAt: row.last_sent_at ? new Date(row.last_sent_at) : null,
       consumedAt: row.consumed_at ? new Date(row.consumed_at) : null,
       completedAt: row.completed_at ? new Date(row.completed_at) : null,
+      requestKey: row.request_key,
     };
   }
 
@@ -111,8 +137,16 @@ export class SmsOtp {
     return row ? this.#toChallenge(row) : undefined;
   }
 
-  /** A challenge for `subject`, bound to `phone` (E.164); its codes are sent by `send`. */
-  async create(input: { purpose: OtpPurpose; subject: string; phone: string }): Promise<Challenge> {
+  /** The key a reset request typed as `identifier` (already normalized) is counted under. */
+  #requestKey(purpose: OtpPurpose, identifier: string): string {
+    return this.#sealer.lookup(`request:${purpose}:${identifier}`, PHONE_PURPOSE);
+  }
+
+  /**
+   * A challenge for `subject`, bound to `phone` (E.164); its codes are sent by `send`.
+   * `requestedAs`: the normalized identifier a password reset was asked for (see `requestKey`).
+   */
+  async create(input: { purpose: OtpPurpose; subject: string; phone: string; requestedAs?: string }): Promise<Challenge> {
     const now = this.#clock.now();
     const id = randomUUID();
     await this.#knex('otp_challenges').insert({
@@ -123,6 +157,7 @@ export class SmsOtp {
       max_attempts: this.#settings.maxAttempts,
       created_at: now,
       expires_at: now,
+      request_key: input.requestedAs === undefined ? null : this.#requestKey(input.purpose, input.requestedAs),
     });
     return (await this.find(id))!;
   }
@@ -130,62 +165,91 @@ export class SmsOtp {
   /**
    * A challenge that can never be answered, for a password reset whose identifier matches
    * no account: the person sees the same next page either way (no account enumeration).
+   * Counted under the same key as an account's would be for the same identifier typed.
    */
-  async createDecoy(purpose: OtpPurpose): Promise<Challenge> {
+  async createDecoy(purpose: OtpPurpose, requestedAs: string): Promise<Challenge> {
     const now = this.#clock.now();
     const id = randomUUID();
-    await this.#knex('otp_challenges').insert({ id, purpose, max_attempts: this.#settings.maxAttempts, created_at: now, expires_at: now });
+    await this.#knex('otp_challenges').insert({
+      id, purpose, max_attempts: this.#settings.maxAttempts, created_at: now, expires_at: now, request_key: this.#requestKey(purpose, requestedAs),
+    });
     return (await this.find(id))!;
   }
 
   /**
    * Sends a new code for the challenge (the first one, or a resend once the delay has
    * passed). A new code replaces the old one and resets the tries.
+   *
+   * A reset challenge (`requestKey`) is counted under the identifier typed and its code
+   * goes out after this returns, so the answer waits for no SMS gateway and its limits
+   * depend on nothing but what was typed and from where (issue 10.4); a decoy is counted
+   * the same way and sends nothing.
    */
-  async send(challenge: Challenge, ip: string, decoyKey?: string): Promise<void> {
+  async send(challenge: Challenge, ip: string): Promise<void> {
     const now = this.#clock.now();
     if (challenge.consumedAt) throw new OtpError('otp.expired');
     if (challenge.lastSentAt) {
       const wait = Math.ceil((challenge.lastSentAt.getTime() + this.#settings.resendAfterSeconds * 1000 - now.getTime()) / 1000);
       if (wait > 0) throw new OtpError('otp.resend_too_soon', { seconds: wait });
     }
-    if (!challenge.phone) {
-      // A decoy looks sent and counts against the same hourly limits, under a key standing
-      // for the typed identifier, so the limits answer alike for an account or none; it
-      // sends nothing and keeps no code that could match.
-      await this.#countSend(this.#sealer.lookup(`decoy:${decoyKey ?? challenge.id}`, PHONE_PURPOSE), ip, async (trx) => {
+    if (challenge.requestKey) {
+      await this.#countSend({ key: challenge.requestKey, purpose: challenge.purpose, ip, allAddresses: false }, async (trx) => {
         await trx('otp_challenges').where({ id: challenge.id }).update({ last_sent_at: now, expires_at: new Date(now.getTime() + this.#settings.ttlSeconds * 1000) });
       });
+      if (challenge.phone) this.#deliverAfterAnswer(challenge);
       return;
     }
+    if (!challenge.phone) throw new OtpError('otp.expired');
     await this.#deliver(challenge.id, challenge.purpose, challenge.phone, ip);
   }
 
+  /** Waits for the codes still being sent after their answer (graceful shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#deliveries]);
+  }
+
+  #deliverAfterAnswer(challenge: Challenge): void {
+    const delivery = this.#deliver(challenge.id, challenge.purpose, challenge.phone!, null).catch((error: unknown) => {
+      // The person was answered already: a code that did not go out is logged (never its
+      // phone or code), not lost silently. They may ask again once the resend delay passed.
+      this.#logger.warn({ challenge: challenge.id, purpose: challenge.purpose, reason: error instanceof OtpError ? error.code : (error as Error).message }, 'SMS code not sent after its answer');
+    });
+    this.#deliveries.add(delivery);
+    void delivery.finally(() => this.#deliveries.delete(delivery));
+  }
+
   /**
-   * Counts one SMS against the per-phone and per-IP hourly limits and runs `then` in the
-   * same transaction; refuses when a limit is reached. Serialized per phone across nodes,
-   * so two requests cannot both pass the limit. Returns the send record's id.
+   * Counts one SMS against the hourly limits and runs `then` in the same transaction;
+   * refuses when a limit is reached: the key for this purpose from this address, the key
+   * for this purpose from all addresses (phones), this address for all purposes. Purposes
+   * are counted apart (issue 10.6): reset requests cannot use up a person's sign-in codes.
+   * Serialized per key and per address across nodes, so no two requests both pass a limit.
+   * Returns the send record's id.
    */
-  async #countSend(phoneHmac: string, ip: string, then: (trx: Knex.Transaction) => Promise<void>): Promise<number> {
+  async #countSend(record: SendRecord, then: (trx: Knex.Transaction) => Promise<void>): Promise<number> {
     const now = this.#clock.now();
     const hourAgo = new Date(now.getTime() - HOUR_MS);
     return this.#knex.transaction(async (trx) => {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [phoneHmac]);
-      const [{ n: byPhone }] = await trx('sms_sends').where({ phone_hmac: phoneHmac }).where('sent_at', '>', hourAgo).count({ n: '*' });
-      const [{ n: byIp }] = await trx('sms_sends').where({ ip }).where('sent_at', '>', hourAgo).count({ n: '*' });
-      if (Number(byPhone) >= this.#settings.maxPerPhonePerHour || Number(byIp) >= this.#settings.maxPerIpPerHour) {
+      await lockQuotaKeys(trx, [`sms:${record.key}`, ...(record.ip === null ? [] : [`sms-ip:${record.ip}`])]);
+      const count = async (where: Record<string, string>) => Number((await trx('sms_sends').where(where).where('sent_at', '>', hourAgo).count({ n: '*' }))[0].n);
+      const { key, purpose, ip } = record;
+      if (
+        (ip !== null && (await count({ phone_hmac: key, purpose, ip })) >= this.#settings.maxPerPhonePerHour) ||
+        (record.allAddresses && (await count({ phone_hmac: key, purpose })) >= this.#settings.maxPerPhoneAllAddressesPerHour) ||
+        (ip !== null && (await count({ ip })) >= this.#settings.maxPerIpPerHour)
+      ) {
         throw new OtpError('otp.rate_limited');
       }
-      const [row] = await trx('sms_sends').insert({ phone_hmac: phoneHmac, ip, sent_at: now }).returning('id');
+      const [row] = await trx('sms_sends').insert({ phone_hmac: key, purpose, ip, sent_at: now }).returning('id');
       await then(trx);
       return (row as { id: number }).id;
     });
   }
 
-  async #deliver(challengeId: string, purpose: OtpPurpose, phone: string, ip: string): Promise<void> {
+  async #deliver(challengeId: string, purpose: OtpPurpose, phone: string, ip: string | null): Promise<void> {
     const now = this.#clock.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const sendId = await this.#countSend(this.#sealer.lookup(phone, PHONE_PURPOSE), ip, async (trx) => {
+    const sendId = await this.#countSend({ key: this.#sealer.lookup(phone, PHONE_PURPOSE), purpose, ip, allAddresses: true }, async (trx) => {
       await trx('otp_challenges').where({ id: challengeId }).update({
         code_hash: this.#hash(challengeId, code),
         attempts: 0,
@@ -196,9 +260,10 @@ export class SmsOtp {
     try {
       await this.#sms.send({ to: phone, body: otpMessage(purpose, code, Math.round(this.#settings.ttlSeconds / 60)) });
     } catch (error) {
-      // Not delivered: it does not count against the limits and may be retried at once.
+      // Not delivered: it does not count against the limits and may be retried at once
+      // (after its answer, the resend delay stays as for a decoy, which tells nothing).
       await this.#knex('sms_sends').where({ id: sendId }).delete();
-      await this.#knex('otp_challenges').where({ id: challengeId }).update({ code_hash: null, last_sent_at: null });
+      await this.#knex('otp_challenges').where({ id: challengeId }).update(ip === null ? { code_hash: null } : { code_hash: null, last_sent_at: null });
       throw error;
     }
   }
@@ -206,8 +271,10 @@ export class SmsOtp {
   /**
    * Checks a typed code. Each try is counted before the comparison (one atomic UPDATE), and
    * a right code is consumed by a second atomic UPDATE, so a code works once on any node.
+   * With `then`, the code is consumed in a transaction that `then` writes in too: either
+   * the code is used up and everything `then` wrote is there, or neither (issue 18.2).
    */
-  async verify(challenge: Pick<Challenge, 'id' | 'purpose' | 'subject'>, code: string): Promise<void> {
+  async verify<T = void>(challenge: Pick<Challenge, 'id' | 'purpose' | 'subject'>, code: string, then?: (trx: Knex.Transaction) => Promise<T>): Promise<T | undefined> {
     const now = this.#clock.now();
     const [row] = (await this.#knex('otp_challenges')
       .where({ id: challenge.id, purpose: challenge.purpose })
@@ -226,13 +293,17 @@ export class SmsOtp {
       if (remaining <= 0) throw new OtpError('otp.too_many_attempts');
       throw new OtpError('otp.invalid', { remaining });
     }
-    const consumed = await this.#knex('otp_challenges').where({ id: challenge.id }).whereNull('consumed_at').update({ consumed_at: now }).returning('id');
-    if (consumed.length === 0) throw new OtpError('otp.expired');
+    const consume = async (db: Knex): Promise<T | undefined> => {
+      const consumed = await db('otp_challenges').where({ id: challenge.id }).whereNull('consumed_at').update({ consumed_at: now }).returning('id');
+      if (consumed.length === 0) throw new OtpError('otp.expired');
+      return then ? then(db as Knex.Transaction) : undefined;
+    };
+    return then ? this.#knex.transaction(consume) : consume(this.#knex);
   }
 
   /** Marks the step that followed a verified code as done, once (e.g. the new password set). */
-  async complete(challengeId: string): Promise<boolean> {
-    const done = await this.#knex('otp_challenges')
+  async complete(challengeId: string, trx: Knex = this.#knex): Promise<boolean> {
+    const done = await trx('otp_challenges')
       .where({ id: challengeId })
       .whereNotNull('consumed_at')
       .whereNull('completed_at')

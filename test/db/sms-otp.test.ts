@@ -3,12 +3,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 import { SmsOtp, OtpError, type OtpSettings } from '../../src/otp/index.ts';
+import { createLogger } from '../../src/logger.ts';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from '../../src/sms/index.ts';
 
 let db: MigratedTestDatabase;
+const logger = createLogger({ logLevel: 'silent' });
 let now = Date.parse('2026-11-28T08:00:00Z');
 const clock = { now: () => new Date(now) };
-const settings: OtpSettings = { ttlSeconds: 300, maxAttempts: 5, resendAfterSeconds: 60, maxPerPhonePerHour: 5, maxPerIpPerHour: 20 };
+const settings: OtpSettings = { ttlSeconds: 300, maxAttempts: 5, resendAfterSeconds: 60, maxPerPhonePerHour: 5, maxPerPhoneAllAddressesPerHour: 10, maxPerIpPerHour: 20 };
 
 /** Records what would go out by SMS; can be told the provider is down. */
 class RecordingSender implements SmsSender {
@@ -34,7 +36,7 @@ test.after.always(async () => {
 let phoneSerial = 0;
 function setup(overrides: Partial<OtpSettings> = {}) {
   const sms = new RecordingSender();
-  const otp = new SmsOtp({ knex: db.knex, sealer: new Sealer(randomBytes(32)), sms, clock, settings: { ...settings, ...overrides }, hashKey: randomBytes(32) });
+  const otp = new SmsOtp({ knex: db.knex, sealer: new Sealer(randomBytes(32)), sms, clock, settings: { ...settings, ...overrides }, hashKey: randomBytes(32), logger });
   phoneSerial += 1;
   const phone = `+849${String(phoneSerial).padStart(8, '0')}`;
   return { sms, otp, phone, ip: `10.0.0.${phoneSerial}` };
@@ -151,7 +153,7 @@ test.serial('two simultaneous right answers: one succeeds', async (t) => {
 
 test.serial('a decoy challenge looks sent, and answers every code like a real challenge answers a wrong one', async (t) => {
   const { sms, otp, ip } = setup();
-  const decoy = await otp.createDecoy('password_reset');
+  const decoy = await otp.createDecoy('password_reset', '001099000999');
   await otp.send(decoy, ip);
   t.is(sms.sent.length, 0);
   // It answers like a real challenge with a wrong code, so it tells nothing.
@@ -159,4 +161,23 @@ test.serial('a decoy challenge looks sent, and answers every code like a real ch
     const error = await t.throwsAsync(otp.verify(decoy, code), { instanceOf: OtpError });
     t.deepEqual([error?.code, error?.params.remaining], ['otp.invalid', remaining]);
   }
+});
+
+test.serial('parallel requests from one address to many phones cannot together exceed the per-address limit', async (t) => {
+  const { sms, otp, ip } = setup({ resendAfterSeconds: 0, maxPerIpPerHour: 3 });
+  const challenges = await Promise.all(Array.from({ length: 8 }, (_, i) => otp.create({ purpose: 'registration', subject: randomUUID(), phone: `+8471000000${i}` })));
+  const results = await Promise.allSettled(challenges.map((challenge) => otp.send(challenge, ip)));
+  t.is(results.filter((result) => result.status === 'fulfilled').length, 3);
+  t.is(sms.sent.length, 3);
+});
+
+test.serial('each purpose has its own per-phone limit; from many addresses a phone gets at most 10 codes of one purpose an hour', async (t) => {
+  const { sms, otp, phone } = setup({ resendAfterSeconds: 0 });
+  const send = (purpose: 'registration' | 'sign_in', ip: string) => otp.create({ purpose, subject: randomUUID(), phone }).then((challenge) => otp.send(challenge, ip));
+  for (let i = 0; i < 5; i += 1) await send('registration', '10.1.0.1');
+  await t.throwsAsync(send('registration', '10.1.0.1'), { instanceOf: OtpError, message: 'otp.rate_limited' });
+  await t.notThrowsAsync(send('sign_in', '10.1.0.1'), 'sign-in codes are counted apart');
+  for (let i = 0; i < 5; i += 1) await send('registration', '10.1.0.2');
+  await t.throwsAsync(send('registration', '10.1.0.3'), { instanceOf: OtpError, message: 'otp.rate_limited' });
+  t.is(sms.sent.filter((message) => message.body.includes('dang ky')).length, 10);
 });

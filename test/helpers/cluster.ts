@@ -32,7 +32,7 @@ export interface Cluster {
  * migrates) before node B; `startTogether` starts both at the same moment, as a rolling
  * deployment of several replicas does.
  */
-export async function startCluster(options: { startTogether?: boolean } = {}): Promise<Cluster> {
+export async function startCluster(options: { startTogether?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
   const database = await createTestDatabase();
   const balancerPort = await freePort();
   const issuer = `http://localhost:${balancerPort}`;
@@ -44,6 +44,7 @@ export async function startCluster(options: { startTogether?: boolean } = {}): P
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_TIME_COST: '1',
     ISSUER: issuer,
+    ...options.env,
   };
   const startNode = async (): Promise<TestServer> => {
     const env = { ...shared, PORT: String(await freePort()) };

@@ -30,6 +30,14 @@ export interface FakeTwilio {
   messages: ReceivedMessage[];
   /** Every later request fails this way, until called with undefined. */
   failWith(failure: TwilioFailure | undefined): void;
+  /** Later requests wait, unanswered, until `release` (then they are answered as usual). */
+  hold(): void;
+  /** How many requests are waiting. */
+  held(): number;
+  /** Resolves once `count` requests are waiting. */
+  whenHeld(count: number): Promise<void>;
+  /** Answers the waiting requests, and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -45,11 +53,21 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const authToken = hex(16);
   const messages: ReceivedMessage[] = [];
   let failure: TwilioFailure | undefined;
+  let waiting: Array<() => void> | undefined;
+  let onHeld: (() => void) | undefined;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (waiting) {
+        waiting.push(() => answer());
+        onHeld?.();
+        return;
+      }
+      answer();
+    });
+    function answer() {
       if (failure === 'hang') return;
       const path = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
@@ -101,7 +119,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
           uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
         }),
       );
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
   return {
@@ -111,6 +129,24 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     messages,
     failWith(next) {
       failure = next;
+    },
+    hold() {
+      waiting ??= [];
+    },
+    held: () => waiting?.length ?? 0,
+    whenHeld(count) {
+      return new Promise<void>((resolve) => {
+        const check = () => {
+          if ((waiting?.length ?? 0) >= count) resolve();
+          else onHeld = check;
+        };
+        check();
+      });
+    },
+    release() {
+      const answers = waiting ?? [];
+      waiting = undefined;
+      for (const answer of answers) answer();
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -96,8 +96,12 @@ export interface OutboxMessage {
   at: string;
 }
 
-/** The SMS the server has "sent" (the console sender's outbox), oldest first. */
+/**
+ * The SMS the server has "sent" (the console sender's outbox), oldest first; once the
+ * codes it sends after their answer (password reset) are out.
+ */
 export async function readOutbox(server: TestServer): Promise<OutboxMessage[]> {
+  await server.services.otp.settled();
   const text = await readFile(server.env.SMS_OUTBOX, 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxMessage);
 }

@@ -105,3 +105,44 @@ test('the hourly SMS limit answers the same for an unknown identifier as for an 
   t.deepEqual(known, [303, 303, 303, 303, 303, 429]);
   t.deepEqual(unknown, known);
 });
+
+// Issue 18.2: the reset is used up, the password set (the old one into the history), the
+// sessions revoked and the event recorded in one transaction. A trigger the test installs
+// for this account alone makes one of those writes fail.
+const RESET_WRITES = {
+  'keeping the old password in the history': (accountId: string) => `BEFORE INSERT ON password_history FOR EACH ROW WHEN (NEW.account_id = '${accountId}')`,
+  'recording the event': (accountId: string) => `BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'password.reset' AND NEW.account_id = '${accountId}')`,
+};
+
+for (const [write, definition] of Object.entries(RESET_WRITES)) {
+  test(`a reset whose write fails at ${write} changes nothing, and the same page then works`, async (t) => {
+    const phone = write.startsWith('keeping') ? '0935111555' : '0935111666';
+    const citizen = await createTestCitizen(server, { phone });
+    const knex = server.services.db.knex;
+    const before = (await knex('accounts').where({ id: citizen.account.id }).first()).password_hash;
+    const person = new UserAgent();
+    const codePage = await askForReset(person, citizen.nationalId);
+    const passwordPage = await submit(person, codePage, { code: await latestCode(server, `+84${phone.slice(1)}`) });
+
+    const name = `xacthuc_test_reset_failure_${write.length}`;
+    await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
+    const trigger = definition(citizen.account.id);
+    await knex.raw(`CREATE TRIGGER ${name} ${trigger} EXECUTE FUNCTION ${name}()`);
+    let failed: Page;
+    try {
+      failed = await submit(person, passwordPage, { password: newPassword, passwordConfirmation: newPassword });
+    } finally {
+      await knex.raw(`DROP TRIGGER ${name} ON ${/ON (\w+)/.exec(trigger)![1]}`);
+      await knex.raw(`DROP FUNCTION ${name}()`);
+    }
+    t.true(failed.status >= 500);
+    t.is((await knex('accounts').where({ id: citizen.account.id }).first()).password_hash, before, 'the password is unchanged');
+    t.is((await knex('password_history').where({ account_id: citizen.account.id })).length, 0);
+
+    const done = await submit(person, passwordPage, { password: newPassword, passwordConfirmation: newPassword });
+    t.is(done.status, 200);
+    t.true(shows(done, 'reset.done'));
+    t.is((await knex('audit_events').where({ account_id: citizen.account.id, type: 'password.reset' })).length, 1);
+    t.is((await knex('password_history').where({ account_id: citizen.account.id })).length, 1);
+  });
+}

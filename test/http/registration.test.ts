@@ -12,7 +12,8 @@ let server: TestServer;
 let rp: oidc.Configuration;
 
 test.before(async () => {
-  server = await startTestServer({ clock });
+  // Many registrations from one address in this file; the limit itself is tested below.
+  server = await startTestServer({ clock, env: { REGISTRATION_MAX_PER_IP_PER_HOUR: '1000' } });
   rp = await discover(server, await createTestClient(server));
 });
 test.after.always(async () => {
@@ -208,18 +209,61 @@ test.serial('an expired code is refused; a resend before 60 seconds is refused; 
   t.truthy(await server.services.db.knex('accounts').where({ username: values.username }).first());
 });
 
-test('a second registration with a registered personal number is refused with guidance', async (t) => {
+/** The answer with what differs between any two answers (tokens, ids, dates) taken out. */
+function comparable(page: Page) {
+  const headers = Object.fromEntries([...page.headers].filter(([name]) => !['date', 'set-cookie', 'x-request-id'].includes(name)));
+  return {
+    status: page.status,
+    headers,
+    // The masked phone differs as the phones typed do (its last three digits).
+    body: page.body.replace(/\/register\/verify\/[0-9a-f-]+/g, '').replace(/name="_csrf" value="[^"]*"/g, '').replace(/\d{3}(?=<|\s|\.)/g, ''),
+  };
+}
+
+test('a registered personal number is told only after the code sent to the phone typed, with the way to sign in or reset', async (t) => {
   const values = citizen();
   const first = new UserAgent();
   const { page } = await openForm(first, 'citizen', true);
   await enterCode(first, await submitForm(first, page, values), await latestCode(server, e164(values.phone)));
 
-  const second = new UserAgent();
-  const { page: again } = await openForm(second, 'citizen', true);
-  const refused = await submitForm(second, again, { ...values, username: `${values.username}-2`, phone: '0398000111' });
+  // The form answers a taken number exactly as a free one: nothing told to whoever types it.
+  const phone = '0398000111';
+  const taken = new UserAgent();
+  const { page: takenForm } = await openForm(taken, 'citizen', true);
+  const takenAnswer = await submitForm(taken, takenForm, { ...values, username: `${values.username}-2`, phone });
+  const free = new UserAgent();
+  const { page: freeForm } = await openForm(free, 'citizen', true);
+  const freeAnswer = await submitForm(free, freeForm, { ...citizen(), phone: '0398000112' });
+  t.is(takenAnswer.status, 200);
+  t.deepEqual(comparable(takenAnswer), comparable(freeAnswer));
+
+  // Whoever holds the phone typed learns it, with the way on.
+  const code = await latestCode(server, e164(phone));
+  const refused = await enterCode(taken, takenAnswer, code);
   t.is(refused.status, 409);
   t.true(shows(refused, 'register.duplicate_national_id'));
-  t.is((await readOutbox(server)).filter((message) => message.to === '+84398000111').length, 0, 'no SMS for a refused registration');
+  t.true(refused.body.includes('href="/forgot"'), 'offers the password reset');
+  t.is((await server.services.db.knex('accounts').where({ username: `${values.username}-2` })).length, 0);
+  // Posted again (a lost answer): the same refusal, not a dead end.
+  const again = await enterCode(taken, takenAnswer, code);
+  t.is(again.status, 409);
+  t.true(shows(again, 'register.duplicate_national_id'));
+});
+
+test('a taken username is told only after the code, too', async (t) => {
+  const values = citizen();
+  const first = new UserAgent();
+  const { page } = await openForm(first, 'citizen', true);
+  await enterCode(first, await submitForm(first, page, values), await latestCode(server, e164(values.phone)));
+  const second = new UserAgent();
+  const { page: form } = await openForm(second, 'citizen', true);
+  const other = citizen({ username: values.username });
+  const codePage = await submitForm(second, form, other);
+  t.is(codePage.status, 200);
+  const refused = await enterCode(second, codePage, await latestCode(server, e164(other.phone)));
+  t.is(refused.status, 409);
+  t.true(shows(refused, 'register.duplicate_username'));
+  t.true(refused.body.includes('href="/register"'), 'offers to register again');
 });
 
 test('two simultaneous registrations of one person end in exactly one account', async (t) => {
@@ -270,4 +314,112 @@ test.serial('a registration left unverified expires after 24 hours and blocks no
   const code = await submitForm(fresh, again, values);
   const done = await enterCode(fresh, code, await latestCode(server, e164(values.phone)));
   t.true(shows(done, 'register.done'));
+});
+
+// Issue 18.2: activation is one transaction. Each of its writes is made to fail in turn by
+// a trigger the test installs for this registration alone (PGlite and PostgreSQL alike):
+// a database error, or on PostgreSQL the connection killed in the middle of it.
+const ACTIVATION_WRITES = {
+  'using up the code': (ids: RegistrationIds) => `BEFORE UPDATE ON otp_challenges FOR EACH ROW WHEN (NEW.id = '${ids.challenge}' AND OLD.consumed_at IS NULL AND NEW.consumed_at IS NOT NULL)`,
+  'creating the account': (ids: RegistrationIds) => `BEFORE INSERT ON accounts FOR EACH ROW WHEN (NEW.username = '${ids.username}')`,
+  'ending the pending registration': (ids: RegistrationIds) => `BEFORE UPDATE ON pending_registrations FOR EACH ROW WHEN (NEW.id = '${ids.registration}' AND NEW.outcome IS NOT NULL)`,
+  'recording the event': (ids: RegistrationIds) => `BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'account.activated' AND NEW.details->>'registration' = '${ids.registration}')`,
+};
+
+interface RegistrationIds {
+  registration: string;
+  challenge: string;
+  username: string;
+}
+
+let triggerSerial = 0;
+async function failWriteOnce(write: keyof typeof ACTIVATION_WRITES, ids: RegistrationIds, how: 'error' | 'kill'): Promise<() => Promise<void>> {
+  const knex = server.services.db.knex;
+  const name = `xacthuc_test_failure_${(triggerSerial += 1)}`;
+  await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_ARGV[0] = 'kill' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+      RAISE EXCEPTION 'failure injected by the test';
+    END $$`);
+  const definition = ACTIVATION_WRITES[write](ids);
+  const table = /ON (\w+)/.exec(definition)![1];
+  await knex.raw(`CREATE TRIGGER ${name} ${definition} EXECUTE FUNCTION ${name}('${how}')`);
+  return async () => {
+    await knex.raw(`DROP TRIGGER ${name} ON ${table}`);
+    await knex.raw(`DROP FUNCTION ${name}()`);
+  };
+}
+
+/** What activation wrote for the registration, read from the database. */
+async function activationState(ids: RegistrationIds) {
+  const knex = server.services.db.knex;
+  const pending = await knex('pending_registrations').where({ id: ids.registration }).first();
+  const challenge = await knex('otp_challenges').where({ id: ids.challenge }).first();
+  return {
+    accounts: (await knex('accounts').where({ username: ids.username })).length,
+    registrationEnded: pending.outcome !== null,
+    formKept: pending.data_enc !== null,
+    codeUsed: challenge.consumed_at !== null,
+    activatedEvents: (await knex('audit_events').where({ type: 'account.activated' }).whereRaw(`details->>'registration' = ?`, [ids.registration])).length,
+  };
+}
+
+const NOTHING = { accounts: 0, registrationEnded: false, formKept: true, codeUsed: false, activatedEvents: 0 };
+const EVERYTHING = { accounts: 1, registrationEnded: true, formKept: false, codeUsed: true, activatedEvents: 1 };
+const failures: Array<'error' | 'kill'> = process.env.DATABASE_URL ? ['error', 'kill'] : ['error'];
+
+for (const write of Object.keys(ACTIVATION_WRITES) as Array<keyof typeof ACTIVATION_WRITES>) {
+  for (const how of failures) {
+    test(`activation with ${how === 'error' ? 'a database error' : 'the connection killed'} at ${write}: nothing happens, and the code posted again finishes it`, async (t) => {
+      const values = citizen();
+      const agent = new UserAgent();
+      const { page } = await openForm(agent, 'citizen', true);
+      const codePage = await submitForm(agent, page, values);
+      const registration = /\/register\/verify\/([0-9a-f-]{36})/.exec(codePage.url)![1];
+      const ids = { registration, challenge: (await server.services.db.knex('pending_registrations').where({ id: registration }).first()).challenge_id, username: values.username };
+      const code = await latestCode(server, e164(values.phone));
+
+      const restore = await failWriteOnce(write, ids, how);
+      let failed: Page;
+      try {
+        failed = await enterCode(agent, codePage, code);
+      } finally {
+        await restore();
+      }
+      t.true(failed.status >= 500, `answered ${failed.status}`);
+      t.deepEqual(await activationState(ids), NOTHING);
+
+      // The same code again (a killed connection may cost the pool one more failed try).
+      let done = await enterCode(agent, codePage, code);
+      if (done.status >= 500) done = await enterCode(agent, codePage, code);
+      t.is(done.status, 200);
+      t.true(shows(done, 'register.done'));
+      t.deepEqual(await activationState(ids), EVERYTHING);
+
+      // The answer lost, the code is posted again, or a new one asked for: no dead end.
+      const again = await enterCode(agent, codePage, code);
+      t.is(again.status, 200);
+      t.true(shows(again, 'register.done'));
+      const resend = await agent.submit(codePage, readForm(codePage, undefined, 1));
+      t.is(resend.status, 200);
+      t.true(shows(resend, 'register.done'));
+    });
+  }
+}
+
+test('a code posted again after an activation inside a sign-in sends the person to sign in', async (t) => {
+  const agent = new UserAgent();
+  const { page } = await openForm(agent, 'citizen');
+  const values = citizen();
+  const codePage = await submitForm(agent, page, values);
+  const code = await latestCode(server, e164(values.phone));
+  // The answer (a redirect back to the app) is lost: the browser never follows it.
+  const form = readForm(codePage);
+  const first = await agent.request(new URL(form.action, codePage.url).href, { form: { ...form.fields, code } });
+  t.is(first.status, 303);
+  const again = await enterCode(agent, codePage, code);
+  t.is(again.status, 200);
+  t.true(shows(again, 'register.done'));
+  const uid = /\/interaction\/([^/]+)\//.exec(readForm(codePage).action)![1];
+  t.true(again.body.includes(`href="/interaction/${uid}"`), 'a link back to the sign-in');
 });
