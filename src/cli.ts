@@ -190,8 +190,7 @@ async function keysRotate(services: Services) {
     activationDelaySeconds: 2 * KEY_RELOAD_SECONDS + 30,
     signingOverlapSeconds: TTL.idToken + 15 * 60,
     cookieOverlapSeconds: TTL.session,
-  });
-  await services.audit.record({ type: 'keys.rotated', details: { introduced: result.introduced.join(' '), removed: result.removed.join(' ') } });
+  }, (trx, rotation) => services.audit.recordIn(trx, { type: 'keys.rotated', details: { introduced: rotation.introduced.join(' '), removed: rotation.removed.join(' ') } }));
   return {
     introduced: result.introduced,
     signs_from: result.signsFrom.toISOString(),

@@ -94,7 +94,17 @@ export interface RotationResult {
  * now + activationDelay; the keys they replace are retired after their overlap.
  * Keys whose retirement time has passed are removed.
  */
-export async function rotateKeys(knex: Knex, sealer: Sealer, clock: Clock, timings: KeyTimings): Promise<RotationResult> {
+/**
+ * `record` writes what reports the rotation (its audit event) in the same transaction: the
+ * event exists if and only if the rotation does (issue 18.2).
+ */
+export async function rotateKeys(
+  knex: Knex,
+  sealer: Sealer,
+  clock: Clock,
+  timings: KeyTimings,
+  record?: (trx: Knex.Transaction, result: RotationResult) => Promise<void>,
+): Promise<RotationResult> {
   const now = clock.now();
   const signsFrom = new Date(now.getTime() + timings.activationDelaySeconds * 1000);
   const signingRetire = new Date(signsFrom.getTime() + timings.signingOverlapSeconds * 1000);
@@ -106,12 +116,14 @@ export async function rotateKeys(knex: Knex, sealer: Sealer, clock: Clock, timin
     await trx('keys').whereNull('retires_at').where({ kind: 'signing' }).update({ retires_at: signingRetire });
     await trx('keys').whereNull('retires_at').where({ kind: 'cookie' }).update({ retires_at: cookieRetire });
     await trx('keys').insert(rows);
-    return {
+    const result = {
       introduced: rows.map((row) => row.kid),
       signsFrom,
       previousRetiresAt: signingRetire,
       removed: removed.map((row: { kid: string }) => row.kid),
     };
+    await record?.(trx, result);
+    return result;
   });
 }
 

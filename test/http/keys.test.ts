@@ -74,3 +74,19 @@ test.serial('a rotated key is published first, signs after activation, and the o
   t.false(after.includes(oldKid));
   t.true(after.includes(newKid));
 });
+
+test.serial('a rotation whose audit event cannot be written changes no key, and one that can is audited with it', async (t) => {
+  const knex = server.services.db.knex;
+  const keysBefore = await knex('keys').select('kid', 'retires_at').orderBy('kid');
+  const timings = { activationDelaySeconds: 300, signingOverlapSeconds: 3600, cookieOverlapSeconds: 86400 };
+  await t.throwsAsync(rotateKeys(knex, server.services.sealer, clock, timings, async (trx) => {
+    await trx('audit_events').insert({ type: null });
+  }));
+  t.deepEqual(await knex('keys').select('kid', 'retires_at').orderBy('kid'), keysBefore, 'no key introduced, none retired');
+
+  const rotation = await rotateKeys(knex, server.services.sealer, clock, timings, (trx, result) =>
+    server.services.audit.recordIn(trx, { type: 'keys.rotated', details: { introduced: result.introduced.join(' '), removed: result.removed.join(' ') } }));
+  const event = await knex('audit_events').where({ type: 'keys.rotated' }).orderBy('id', 'desc').first();
+  t.truthy(event, 'the rotation is audited');
+  t.is(await knex('keys').whereIn('kid', rotation.introduced).count({ n: '*' }).first().then((row) => Number(row!.n)), rotation.introduced.length);
+});
