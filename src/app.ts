@@ -51,7 +51,7 @@ export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' 
   const provider = new Provider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
     findGrantId: (accountId, clientId) => findGrantId(deps.knex, accountId, clientId),
-    adapter: createAdapterClass(deps.knex, deps.clients),
+    adapter: createAdapterClass(deps.knex, deps.clients, deps.sealer),
     keys: deps.keys,
     accounts: deps.accounts,
     sealer: deps.sealer,
