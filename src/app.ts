@@ -23,6 +23,7 @@ import { Csrf } from './http/csrf.ts';
 import { healthRoutes } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { issuerOrigin } from './http/issuer-origin.ts';
 import { serveAssets } from './http/assets.ts';
 import type { Metrics } from './http/metrics.ts';
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Provider {
 
   provider.use(requestLog(logger));
   provider.use(deps.metrics.middleware());
+  provider.use(issuerOrigin(config.issuer));
   // Around everything that reads or writes the database: what a request deferred is
   // written before its answer leaves, and a failure to write it is logged as the request's.
   provider.use(requestScope());
@@ -84,6 +86,16 @@ export function createApp(deps: AppDeps): Provider {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }
+
+  // Discovery changes with a deployment only. A JWKS copy must not outlive the wait before a
+  // rotated key signs (2 × KEY_RELOAD_SECONDS + 30 s, every node reloading within 60 s): a
+  // minute is shorter than what is left of it.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 200) return;
+    if (ctx.oidc?.route === 'discovery') ctx.set('Cache-Control', 'public, max-age=300');
+    if (ctx.oidc?.route === 'jwks') ctx.set('Cache-Control', 'public, max-age=60');
+  });
 
   // RFC 7009 answers 200 for any token; only a token that existed is a revocation.
   provider.use(async (ctx, next) => {

@@ -56,6 +56,7 @@ export const en: Record<keyof typeof vi, string> = {
 
   'error.title': 'Cannot continue',
   'error.code_label': 'Error code:',
+  'error.misdirected': 'This address is not the sign-in portal’s. Please open {issuer}.',
 
   'signin.failed': 'The identification number/username or password is incorrect. Please check and try again.',
   'signin.identifier_required': 'Enter your personal identification number, tax code, username or phone number.',
