@@ -137,12 +137,16 @@ export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapt
     },
     renderError: pages.error,
     // Back-channel logout and jwks_uri fetches keep oidc-provider's protection against
-    // private addresses, except for the internal hosts the operator listed.
+    // private addresses, except for the internal hosts the operator listed. No redirect is
+    // followed (issue 10 item 9): from a listed host it could lead to any other address.
+    // oidc-provider already gives up on an answer after 2.5 seconds.
     fetch(url, options) {
       const target = new URL(url instanceof Request ? url.url : url);
       if (privateHosts.has(target.hostname)) delete (options as { dispatcher?: unknown }).dispatcher;
-      return globalThis.fetch(url, options);
+      return globalThis.fetch(url, { ...options, redirect: 'error' });
     },
+    // A key set or a list of redirect URIs is a few kilobytes; the default reads any size.
+    fetchResponseBodyLimits: { jwks_uri: 64 * 1024, sector_identifier_uri: 64 * 1024 },
     // SPAs and mobile webviews call the token endpoint cross-origin: allow the origins of
     // the client's own redirect URIs, nothing else.
     clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client) {
