@@ -48,7 +48,7 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients'>): Provider {
+export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients' | 'clock'>): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
     findGrantId: (accountId, clientId) => findGrantId(deps.knex, accountId, clientId),
@@ -57,6 +57,7 @@ export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' 
     accounts: deps.accounts,
     sealer: deps.sealer,
     pages: providerPages(deps.config),
+    clock: deps.clock,
   }));
   // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
   provider.proxy = deps.config.trustProxy;

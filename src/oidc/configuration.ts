@@ -1,7 +1,8 @@
 // The oidc-provider configuration, read as a document: every choice that differs from
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
 import { CookieSigner } from './cookie-signer.ts';
@@ -24,6 +25,12 @@ export const TTL = {
   grant: 365 * 24 * 60 * 60,
 } as const;
 
+/**
+ * The longest a client assertion (private_key_jwt) may still be valid when presented, plus
+ * oidc-provider's 15 seconds of clock skew. RFC 7523 §3 leaves the limit to the server.
+ */
+export const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
+
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];
   /** The account's stored consent for a client, when this browser's session has none. */
@@ -33,9 +40,10 @@ export interface ConfigurationInput {
   accounts: AccountStore;
   sealer: Sealer;
   pages: ProviderPages;
+  clock: Clock;
 }
 
-export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapter, keys, accounts, sealer, pages, clock }: ConfigurationInput): Configuration {
   const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
@@ -78,6 +86,14 @@ export function providerConfiguration({ outboundPrivateHosts, findGrantId, adapt
     // PKCE for every client, confidential ones too (RFC 9700 §2.1.1).
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    // oidc-provider accepts any expiry: an assertion captured in transit, or valid for a year,
+    // would authenticate the client until then (issue 10 item 14).
+    async assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      if (typeof claims.exp !== 'number' || claims.exp - now > CLIENT_ASSERTION_MAX_SECONDS) {
+        throw new errors.InvalidClientAuth('client_assertion must expire within 5 minutes');
+      }
+    },
     // Relying parties choose public or pairwise subjects (SPEC §2); pairwise values are a
     // keyed hash so they cannot be linked across sectors without SECRET_KEY.
     subjectTypes: ['public', 'pairwise'],
