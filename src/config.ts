@@ -5,6 +5,7 @@ import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
 import { parsePasswordPolicy } from './passwords/config.ts';
 import type { PasswordPolicy } from './passwords/policy.ts';
 import type { LockoutSettings } from './passwords/lockout.ts';
+import type { MetricsAccess } from './http/metrics.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -26,6 +27,8 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
   trustProxy: boolean;
+  /** Who may read /metrics: METRICS_TOKEN holders; without it, anyone but in production. */
+  metricsAccess: MetricsAccess;
   argon2: Argon2Parameters;
   passwordPolicy: PasswordPolicy;
   lockout: LockoutSettings;
@@ -120,6 +123,13 @@ function parseSecretKey(env: Env, production: boolean): Buffer | undefined {
   return Buffer.from(raw, 'hex');
 }
 
+function parseMetricsAccess(env: Env, production: boolean): MetricsAccess {
+  const token = env.METRICS_TOKEN;
+  if (token === undefined || token === '') return production ? 'closed' : 'open';
+  if (!/^[A-Za-z0-9._~+/=-]{32,256}$/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 letters, digits or ._~+/=- (openssl rand -hex 32)');
+  return { token };
+}
+
 function parseColor(env: Env): string {
   const raw = text(env, 'PROVINCE_COLOR', '#0b5394');
   if (!/^#[0-9a-fA-F]{6}$/.test(raw)) throw new ConfigError('PROVINCE_COLOR', 'must be a colour like #0b5394');
@@ -163,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: parseSecretKey(env, production),
     logLevel,
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    metricsAccess: parseMetricsAccess(env, production),
     // OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1.
     argon2: {
       memoryCost: integer(env, 'ARGON2_MEMORY_KIB', 19456, 8192, 4194304),

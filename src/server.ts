@@ -95,7 +95,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const csrfKey = subkey('xacthuc/csrf');
   const tickets = new TicketSigner(subkey('xacthuc/sign-in-ticket'));
   // Kept across provider rebuilds (key rotation), so counters never reset while running.
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.metricsAccess);
   db.knex.on('query', () => metrics.statement());
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
