@@ -1,5 +1,6 @@
 // The one place that reads process.env. Every setting is validated once at start-up;
 // a bad value stops the process with a one-line message naming the variable.
+import { isIP } from 'node:net';
 import type { OtpSettings } from './otp/index.ts';
 import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
 import { parsePasswordPolicy } from './passwords/config.ts';
@@ -17,6 +18,8 @@ export interface Argon2Parameters {
 
 export interface Config {
   env: Environment;
+  /** The address to listen on; undefined means every interface. */
+  host: string | undefined;
   port: number;
   issuer: string;
   /** PostgreSQL connection string; undefined means the embedded PGlite database. */
@@ -77,6 +80,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 function isLocalHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+function parseHost(env: Env): string | undefined {
+  const raw = env.HOST;
+  if (raw === undefined || raw === '') return undefined;
+  if (isIP(raw) === 0 && !/^[a-zA-Z0-9.-]{1,253}$/.test(raw)) throw new ConfigError('HOST', `"${raw}" is not an IP address or host name`);
+  return raw;
 }
 
 function parseIssuer(env: Env, production: boolean): string {
@@ -166,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     env: nodeEnv,
+    host: parseHost(env),
     port: integer(env, 'PORT', 3000, 0, 65535),
     issuer: parseIssuer(env, production),
     databaseUrl: parseDatabaseUrl(env),

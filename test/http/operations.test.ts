@@ -2,6 +2,7 @@ import test from 'ava';
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -78,4 +79,15 @@ test.serial('in production without METRICS_TOKEN, /metrics is not served; health
   t.is(metrics.status, 404);
   t.false((await metrics.text()).includes('xacthuc_'));
   t.is((await fetch(`${server.config.issuer}/healthz`)).status, 200);
+});
+
+test.serial('HOST chooses the one address the server listens on; without it, every interface', async (t) => {
+  const local = await startTestServer({ env: { HOST: '127.0.0.1' } });
+  t.teardown(() => local.stop());
+  t.is((local.server.address() as AddressInfo).address, '127.0.0.1');
+  t.is((await fetch(`http://127.0.0.1:${local.config.port}/healthz`)).status, 200);
+
+  const everywhere = await startTestServer();
+  t.teardown(() => everywhere.stop());
+  t.true(['::', '0.0.0.0'].includes((everywhere.server.address() as AddressInfo).address));
 });
