@@ -88,9 +88,9 @@ export function createApp(deps: AppDeps): Provider {
     provider.use(router.allowedMethods());
   }
 
-  // Discovery changes with a deployment only. A JWKS copy must not outlive the wait before a
-  // rotated key signs (2 × KEY_RELOAD_SECONDS + 30 s, every node reloading within 60 s): a
-  // minute is shorter than what is left of it.
+  // Discovery changes with a deployment only. A rotated key signs 150 s after it is published
+  // (cli keys:rotate) and every node serves it within KEY_RELOAD_SECONDS (60 s): a copy of the
+  // JWKS kept for 60 s has the new key before anything is signed with it.
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.status !== 200) return;

@@ -3,7 +3,7 @@
 // Host header, X-Forwarded-Host and -Proto behind a trusted proxy, or an absolute request
 // target. A request addressed to any origin but the issuer's is refused before it reaches a
 // route, so no answer can name a host the client chose. Health checks answer whatever the
-// address: a load balancer probes a node by its IP address.
+// address: a load balancer probes a node by its IP address (/metrics is answered before this).
 import type { Middleware } from 'koa';
 import { resolveLocale, t } from '../i18n/index.ts';
 
