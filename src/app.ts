@@ -25,6 +25,7 @@ import { healthRoutes } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { errorAnswers, markDatabaseUnavailable } from './http/error-answers.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { issuerOrigin } from './http/issuer-origin.ts';
 import { serveAssets } from './http/assets.ts';
 import type { Metrics } from './http/metrics.ts';
 
@@ -53,11 +54,12 @@ export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' 
   const provider = new Provider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
     findConsent: (accountId, clientId) => consents.find(accountId, clientId),
-    adapter: createAdapterClass(deps.knex, deps.clients),
+    adapter: createAdapterClass(deps.knex, deps.clients, deps.sealer),
     keys: deps.keys,
     accounts: deps.accounts,
     sealer: deps.sealer,
     pages: providerPages(deps.config),
+    clock: deps.clock,
   }));
   // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
   provider.proxy = deps.config.trustProxy;
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(deps.metrics.middleware());
   // Inside the log and the metrics: what they record is the answer this gives a failure.
   provider.use(errorAnswers(config, logger));
+  provider.use(issuerOrigin(config.issuer));
   // Around everything that reads or writes the database: what a request deferred is
   // written before its answer leaves, and a failure to write it is logged as the request's.
   provider.use(requestScope());
@@ -89,6 +92,16 @@ export function createApp(deps: AppDeps): Provider {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }
+
+  // Discovery changes with a deployment only. A rotated key signs 150 s after it is published
+  // (cli keys:rotate) and every node serves it within KEY_RELOAD_SECONDS (60 s): a copy of the
+  // JWKS kept for 60 s has the new key before anything is signed with it.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 200) return;
+    if (ctx.oidc?.route === 'discovery') ctx.set('Cache-Control', 'public, max-age=300');
+    if (ctx.oidc?.route === 'jwks') ctx.set('Cache-Control', 'public, max-age=60');
+  });
 
   // RFC 7009 answers 200 for any token; only a token that existed is a revocation.
   provider.use(async (ctx, next) => {

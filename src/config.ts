@@ -1,10 +1,12 @@
 // The one place that reads process.env. Every setting is validated once at start-up;
 // a bad value stops the process with a one-line message naming the variable.
+import { isIP } from 'node:net';
 import type { OtpSettings } from './otp/index.ts';
 import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
 import { parsePasswordPolicy } from './passwords/config.ts';
 import type { PasswordPolicy } from './passwords/policy.ts';
 import type { LockoutSettings } from './passwords/lockout.ts';
+import type { MetricsAccess } from './http/metrics.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -16,6 +18,8 @@ export interface Argon2Parameters {
 
 export interface Config {
   env: Environment;
+  /** The address to listen on; undefined means every interface. */
+  host: string | undefined;
   port: number;
   issuer: string;
   /** PostgreSQL connection string; undefined means the embedded PGlite database. */
@@ -26,6 +30,8 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
   trustProxy: boolean;
+  /** Who may read /metrics: METRICS_TOKEN holders; without it, anyone but in production. */
+  metricsAccess: MetricsAccess;
   argon2: Argon2Parameters;
   passwordPolicy: PasswordPolicy;
   lockout: LockoutSettings;
@@ -80,6 +86,13 @@ function isLocalHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
 
+function parseHost(env: Env): string | undefined {
+  const raw = env.HOST;
+  if (raw === undefined || raw === '') return undefined;
+  if (isIP(raw) === 0 && !/^[a-zA-Z0-9.-]{1,253}$/.test(raw)) throw new ConfigError('HOST', `"${raw}" is not an IP address or host name`);
+  return raw;
+}
+
 function parseIssuer(env: Env, production: boolean): string {
   const raw = text(env, 'ISSUER', `http://localhost:${text(env, 'PORT', '3000')}`);
   let url: URL;
@@ -124,6 +137,13 @@ function parseSecretKey(env: Env, production: boolean): Buffer | undefined {
   return Buffer.from(raw, 'hex');
 }
 
+function parseMetricsAccess(env: Env, production: boolean): MetricsAccess {
+  const token = env.METRICS_TOKEN;
+  if (token === undefined || token === '') return production ? 'closed' : 'open';
+  if (!/^[A-Za-z0-9._~+/=-]{32,256}$/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 letters, digits or ._~+/=- (openssl rand -hex 32)');
+  return { token };
+}
+
 function parseColor(env: Env): string {
   const raw = text(env, 'PROVINCE_COLOR', '#0b5394');
   if (!/^#[0-9a-fA-F]{6}$/.test(raw)) throw new ConfigError('PROVINCE_COLOR', 'must be a colour like #0b5394');
@@ -160,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     env: nodeEnv,
+    host: parseHost(env),
     port: integer(env, 'PORT', 3000, 0, 65535),
     issuer: parseIssuer(env, production),
     databaseUrl: parseDatabaseUrl(env),
@@ -167,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: parseSecretKey(env, production),
     logLevel,
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    metricsAccess: parseMetricsAccess(env, production),
     // OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1.
     argon2: {
       memoryCost: integer(env, 'ARGON2_MEMORY_KIB', 19456, 8192, 4194304),

@@ -95,7 +95,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const csrfKey = subkey('xacthuc/csrf');
   const tickets = new TicketSigner(subkey('xacthuc/sign-in-ticket'));
   // Kept across provider rebuilds (key rotation), so counters never reset while running.
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.metricsAccess);
   db.knex.on('query', () => metrics.statement());
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
@@ -130,10 +130,10 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  logger.info({ port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
+  const { address, port } = server.address() as AddressInfo;
+  logger.info({ address, port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {

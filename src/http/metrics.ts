@@ -1,8 +1,17 @@
 // `GET /metrics` (SPEC §4): Prometheus text exposition of what an operator watches first —
 // requests by route family and status class, their duration, statements sent to the
 // database, and the process's memory.
-import type { Middleware } from 'koa';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
 import { statusOfError } from './error-answers.ts';
+
+/**
+ * Who may read `/metrics` (issue 10 item 14): holders of a bearer token (METRICS_TOKEN);
+ * without one, anyone outside production, and nobody in production.
+ */
+export type MetricsAccess = { token: string } | 'open' | 'closed';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
 
 const BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -23,6 +32,26 @@ export class Metrics {
   readonly #requests = new Map<string, number>();
   readonly #durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
   #statements = 0;
+  readonly #access: MetricsAccess;
+
+  constructor(access: MetricsAccess) {
+    this.#access = access;
+  }
+
+  /** Answers a scrape it refuses (404 when closed, 401 without the token) and says whether it may go on. */
+  #admits(ctx: Context): boolean {
+    if (this.#access === 'open') return true;
+    if (this.#access === 'closed') {
+      ctx.status = 404;
+      return false;
+    }
+    const presented = /^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1] ?? '';
+    // Compared as digests: equal lengths, and the time taken tells nothing of the token.
+    if (timingSafeEqual(digest(presented), digest(this.#access.token))) return true;
+    ctx.status = 401;
+    ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+    return false;
+  }
 
   /** One statement sent to the database (the nodes share it: its load is what limits them). */
   statement(): void {
@@ -62,6 +91,7 @@ export class Metrics {
   middleware(): Middleware {
     return async (ctx, next) => {
       if (ctx.path === '/metrics' && ctx.method === 'GET') {
+        if (!this.#admits(ctx)) return;
         ctx.type = 'text/plain; version=0.0.4';
         ctx.body = this.render();
         return;

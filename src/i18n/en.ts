@@ -63,6 +63,7 @@ export const en: Record<keyof typeof vi, string> = {
   'error.title': 'Cannot continue',
   'error.code_label': 'Error code:',
   'error.unavailable': 'The service is temporarily unavailable. Please try again in a few minutes; what you just sent may not have been saved.',
+  'error.misdirected': 'This address is not the sign-in portal’s. Please open {issuer}.',
 
   'signin.failed': 'The identification number/username or password is incorrect. Please check and try again.',
   'signin.identifier_required': 'Enter your personal identification number, tax code, username or phone number.',

@@ -62,6 +62,7 @@ export const vi = {
   'error.title': 'Không thể tiếp tục',
   'error.code_label': 'Mã lỗi:',
   'error.unavailable': 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau ít phút; thông tin bạn vừa gửi có thể chưa được lưu.',
+  'error.misdirected': 'Địa chỉ này không phải của cổng xác thực. Vui lòng mở {issuer}.',
 
   'signin.failed': 'Số định danh/tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
   'signin.identifier_required': 'Vui lòng nhập số định danh cá nhân, mã số thuế, tên đăng nhập hoặc số điện thoại.',

@@ -2,9 +2,47 @@
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
+import type { Sealer } from '../secrets/index.ts';
 import type { ClientStore } from './clients.ts';
 
 const TABLE = 'oidc_models';
+
+/**
+ * Models whose id is stored as it is: a Grant's id is a reference that tokens, sessions and
+ * the grant_id column name, and authorizes nothing on its own; an Interaction's is in every
+ * interaction URL (and its own returnTo) and works only with the signed interaction cookie;
+ * a ReplayDetection's is already a hash of an assertion's issuer and jti.
+ */
+const CLEAR_ID_MODELS = new Set(['Grant', 'Interaction', 'ReplayDetection']);
+
+/**
+ * The key a model's row is stored under. The id of a token, a code or a session is the
+ * secret its holder presents: it is stored as a keyed hash (issue 10 item 7), so a copy of
+ * the database or a replica holds nothing that can be presented. Every statement below
+ * receives this key, never the id itself.
+ */
+export function storedModelId(sealer: Sealer, model: string, id: string): string {
+  return CLEAR_ID_MODELS.has(model) ? id : sealer.lookup(id, `oidc.${model}`);
+}
+
+/**
+ * The payload as stored: without the secret it would repeat in clear. oidc-provider puts a
+ * model's id in its payload (`jti`), given back on a look-up by id; a session found by uid
+ * is only read, never saved. An interaction keeps its session's cookie value (`session.cookie`),
+ * which nothing reads.
+ */
+function storedPayload(model: string, payload: AdapterPayload): AdapterPayload {
+  if (!CLEAR_ID_MODELS.has(model)) {
+    const { jti: _id, ...stored } = payload;
+    return stored;
+  }
+  const session = payload.session as Record<string, unknown> | undefined;
+  if (model === 'Interaction' && session && typeof session === 'object' && 'cookie' in session) {
+    const { cookie: _cookie, ...kept } = session;
+    return { ...payload, session: kept };
+  }
+  return payload;
+}
 
 interface Row {
   payload: AdapterPayload;
@@ -264,7 +302,7 @@ export function accountOfRevokedGrant(ctx: object, grantId: string): string | un
   return revokedGrantAccounts.get(ctx)?.get(grantId);
 }
 
-export function createAdapterClass(knex: Knex, clients: ClientStore) {
+export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sealer) {
   const statements = modelStatements(knex);
 
   /** Deletes the tokens of a grant (all but `kept` models), noting the grant's account for the request. */
@@ -310,6 +348,16 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       this.model = model;
     }
 
+    /** The stored key of `id` (storedModelId). */
+    #key(id: string): string {
+      return storedModelId(sealer, this.model, id);
+    }
+
+    /** A payload read by id, with the id it was stored without (storedPayload). */
+    #withId(id: string, payload: AdapterPayload | undefined): AdapterPayload | undefined {
+      return payload && !CLEAR_ID_MODELS.has(this.model) ? { ...payload, jti: id } : payload;
+    }
+
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
       // An interaction's account is the one it signed in, so that resuming it reads that
@@ -317,15 +365,16 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
       // else's when another person signs in on that browser.
       const login = this.model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login : undefined;
       const accountId = login?.accountId ?? payload.accountId ?? (payload.session as { accountId?: string } | undefined)?.accountId;
+      const key = this.#key(id);
       await write(this.model, {
-        key: keyOf(this.model, id),
+        key: keyOf(this.model, key),
         model: this.model,
-        id,
+        id: key,
         kind: 'upsert',
         row: {
           model: this.model,
-          id,
-          payload: serialize(payload),
+          id: key,
+          payload: serialize(storedPayload(this.model, payload)),
           grant_id: payload.grantId ?? null,
           user_code: payload.userCode ?? null,
           uid: payload.uid ?? null,
@@ -338,16 +387,17 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
-      if (!(await seeOwnWrites(this.model, keyOf(this.model, id)))) {
-        const read = takeRow<Row>(this.model, kept.byId(id));
-        if (read) return withConsumed(read.row);
+      const key = this.#key(id);
+      if (!(await seeOwnWrites(this.model, keyOf(this.model, key)))) {
+        const read = takeRow<Row>(this.model, kept.byId(key));
+        if (read) return this.#withId(id, withConsumed(read.row));
       }
       const since = rowsVersion();
-      const found = await statements.findById({ model: this.model, value: id });
+      const found = await statements.findById({ model: this.model, value: key });
       // Not a row of a kind this request is writing: the database does not have it yet.
       const writes = pending();
-      for (const [kind, key, row] of found?.next ?? []) if (!writes?.awaits(kind)) keepRow(kind, key, row, since);
-      return withConsumed(found);
+      for (const [kind, next, row] of found?.next ?? []) if (!writes?.awaits(kind)) keepRow(kind, next, row, since);
+      return this.#withId(id, withConsumed(found));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -371,15 +421,16 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
      * Made at once, never deferred: the answer depends on it.
      */
     async consume(id: string): Promise<void> {
-      await seeOwnWrites(this.model, keyOf(this.model, id));
+      const key = this.#key(id);
+      await seeOwnWrites(this.model, keyOf(this.model, key));
       forgetRows(this.model);
-      if (await statements.consume({ model: this.model, value: id })) return;
+      if (await statements.consume({ model: this.model, value: key })) return;
       // RFC 6749 §4.1.2: a code used twice revokes what was issued with it, also when the
       // two uses arrive at the same moment and the other one won.
       if (this.model === 'AuthorizationCode') {
         await flushDeferredWrites();
         forgetRows();
-        const row = await knex(TABLE).select('grant_id').where({ model: this.model, id }).first();
+        const row = await knex(TABLE).select('grant_id').where({ model: this.model, id: key }).first();
         if (row?.grant_id) {
           await revokeGrantTokens(row.grant_id, [this.model]);
           await knex(TABLE).where({ model: 'Grant', id: row.grant_id }).delete();
@@ -393,7 +444,8 @@ export function createAdapterClass(knex: Knex, clients: ClientStore) {
 
     async destroy(id: string): Promise<void> {
       if (hasNul(id)) return;
-      await write(this.model, { key: keyOf(this.model, id), model: this.model, kind: 'destroy', id });
+      const key = this.#key(id);
+      await write(this.model, { key: keyOf(this.model, key), model: this.model, kind: 'destroy', id: key });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

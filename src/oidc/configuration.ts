@@ -2,6 +2,7 @@
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
 import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
 import { CookieSigner } from './cookie-signer.ts';
@@ -57,6 +58,12 @@ export const TTL = {
   grant: 365 * 24 * 60 * 60,
 } as const;
 
+/**
+ * The longest a client assertion (private_key_jwt) may still be valid when presented, plus
+ * oidc-provider's 15 seconds of clock skew. RFC 7523 §3 leaves the limit to the server.
+ */
+export const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
+
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];
   /** The account's consent for a client (consents.ts), when this browser's session has no Grant for it. */
@@ -66,9 +73,10 @@ export interface ConfigurationInput {
   accounts: AccountStore;
   sealer: Sealer;
   pages: ProviderPages;
+  clock: Clock;
 }
 
-export function providerConfiguration({ outboundPrivateHosts, findConsent, adapter, keys, accounts, sealer, pages }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, findConsent, adapter, keys, accounts, sealer, pages, clock }: ConfigurationInput): Configuration {
   const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
@@ -122,6 +130,14 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
     // PKCE for every client, confidential ones too (RFC 9700 §2.1.1).
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    // oidc-provider accepts any expiry: an assertion captured in transit, or valid for a year,
+    // would authenticate the client until then (issue 10 item 14).
+    async assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      if (typeof claims.exp !== 'number' || claims.exp - now > CLIENT_ASSERTION_MAX_SECONDS) {
+        throw new errors.InvalidClientAuth('client_assertion must expire within 5 minutes');
+      }
+    },
     // Relying parties choose public or pairwise subjects (SPEC §2); pairwise values are a
     // keyed hash so they cannot be linked across sectors without SECRET_KEY.
     subjectTypes: ['public', 'pairwise'],
@@ -200,12 +216,16 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
     },
     renderError: pages.error,
     // Back-channel logout and jwks_uri fetches keep oidc-provider's protection against
-    // private addresses, except for the internal hosts the operator listed.
+    // private addresses, except for the internal hosts the operator listed. No redirect is
+    // followed (issue 10 item 9): from a listed host it could lead to any other address.
+    // oidc-provider already gives up on an answer after 2.5 seconds.
     fetch(url, options) {
       const target = new URL(url instanceof Request ? url.url : url);
       if (privateHosts.has(target.hostname)) delete (options as { dispatcher?: unknown }).dispatcher;
-      return globalThis.fetch(url, options);
+      return globalThis.fetch(url, { ...options, redirect: 'error' });
     },
+    // A key set or a list of redirect URIs is a few kilobytes; the default reads any size.
+    fetchResponseBodyLimits: { jwks_uri: 64 * 1024, sector_identifier_uri: 64 * 1024 },
     // SPAs and mobile webviews call the token endpoint cross-origin: allow the origins of
     // the client's own redirect URIs, nothing else.
     clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client) {

@@ -3,7 +3,7 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
-import { createAdapterClass, sweepExpiredModels } from '../../src/oidc/adapter.ts';
+import { createAdapterClass, storedModelId, sweepExpiredModels } from '../../src/oidc/adapter.ts';
 import { ClientStore } from '../../src/oidc/clients.ts';
 import { requestScope } from '../../src/db/index.ts';
 import { Sealer } from '../../src/secrets/index.ts';
@@ -11,10 +11,11 @@ import { AccountStore } from '../../src/accounts/index.ts';
 
 let db: MigratedTestDatabase;
 let Adapter: ReturnType<typeof createAdapterClass>;
+const modelSealer = new Sealer(randomBytes(32));
 
 test.before(async () => {
   db = await openMigratedTestDatabase();
-  Adapter = createAdapterClass(db.knex, new ClientStore(db.knex, new Sealer(randomBytes(32))));
+  Adapter = createAdapterClass(db.knex, new ClientStore(db.knex, new Sealer(randomBytes(32))), modelSealer);
 });
 test.after.always(async () => {
   await db?.close();
@@ -26,7 +27,7 @@ test('stores, finds and destroys a model', async (t) => {
   const sessions = new Adapter('Session');
   const key = id();
   await sessions.upsert(key, { uid: `uid-${key}`, accountId: 'a' }, 60);
-  t.deepEqual(await sessions.find(key), { uid: `uid-${key}`, accountId: 'a' });
+  t.deepEqual(await sessions.find(key), { jti: key, uid: `uid-${key}`, accountId: 'a' }, 'found by its id, it carries that id');
   t.deepEqual(await sessions.findByUid(`uid-${key}`), { uid: `uid-${key}`, accountId: 'a' });
   t.is(await new Adapter('AccessToken').find(key), undefined, 'models do not see each other');
   await sessions.upsert(key, { uid: `uid-${key}`, accountId: 'b' }, 60);
@@ -35,14 +36,34 @@ test('stores, finds and destroys a model', async (t) => {
   t.is(await sessions.find(key), undefined);
 });
 
+test('a token is stored under a keyed hash of its value, and its value is nowhere in its row', async (t) => {
+  const tokens = new Adapter('RefreshToken');
+  const value = id();
+  await tokens.upsert(value, { jti: value, grantId: 'g-stored', accountId: 'a' }, 60);
+  const row = await db.knex('oidc_models').where({ model: 'RefreshToken', grant_id: 'g-stored' }).first();
+  t.not(row.id, value);
+  t.false(JSON.stringify(row).includes(value), 'neither the key nor the payload holds the token');
+  t.is((await tokens.find(value))?.grantId, 'g-stored');
+  t.is(await tokens.find(row.id), undefined, 'the stored key is not a token');
+});
+
+test('a consent (Grant) keeps its id, and an interaction keeps no session cookie value', async (t) => {
+  const [grant, interaction, cookie] = [id(), id(), id()];
+  await new Adapter('Grant').upsert(grant, { jti: grant, accountId: 'a' }, 60);
+  await new Adapter('Interaction').upsert(interaction, { jti: interaction, session: { uid: 'u', cookie, accountId: 'a' } }, 60);
+  t.truthy(await db.knex('oidc_models').where({ model: 'Grant', id: grant }).first());
+  const stored = await db.knex('oidc_models').where({ model: 'Interaction', id: interaction }).first();
+  t.deepEqual(stored.payload.session, { uid: 'u', accountId: 'a' });
+});
+
 test('an expired row is not found, and the sweep removes it', async (t) => {
   const codes = new Adapter('AuthorizationCode');
   const key = id();
   await codes.upsert(key, { grantId: 'g' }, 60);
-  await db.knex('oidc_models').where({ id: key }).update({ expires_at: new Date(Date.now() - 1000) });
+  await db.knex('oidc_models').where({ model: 'AuthorizationCode', id: storedModelId(modelSealer, 'AuthorizationCode', key) }).update({ expires_at: new Date(Date.now() - 1000) });
   t.is(await codes.find(key), undefined);
   t.true((await sweepExpiredModels(db.knex)) >= 1);
-  t.is(await db.knex('oidc_models').where({ id: key }).first(), undefined);
+  t.is(await db.knex('oidc_models').where({ model: 'AuthorizationCode', id: storedModelId(modelSealer, 'AuthorizationCode', key) }).first(), undefined);
 });
 
 test('consume marks a code consumed exactly once', async (t) => {
@@ -188,7 +209,7 @@ test('a request\'s writes reach the database together at its end, and the reques
   const codes = new Adapter('AuthorizationCode');
   const [session, code, gone] = [id(), id(), id()];
   await sessions.upsert(gone, { uid: `uid-${gone}` }, 60);
-  const stored = (key: string) => db.knex('oidc_models').where({ id: key }).first();
+  const stored = (key: string) => db.knex('oidc_models').whereIn('id', [storedModelId(modelSealer, 'Session', key), storedModelId(modelSealer, 'AuthorizationCode', key)]).first();
   await asRequest(async () => {
     await sessions.upsert(session, { uid: `uid-${session}`, accountId: 'a' }, 60);
     await codes.upsert(code, { grantId: 'g' }, 60);
@@ -336,5 +357,5 @@ test('a row destroyed and written again in one request is a new row: its consump
     await codes.upsert(key, { grantId: 'g', v: 2 }, 60);
     await codes.upsert(key, { grantId: 'g', v: 3 }, 60);
   });
-  t.deepEqual(await codes.find(key), { grantId: 'g', v: 3 });
+  t.deepEqual(await codes.find(key), { jti: key, grantId: 'g', v: 3 });
 });

@@ -13,11 +13,12 @@ export interface ReceivedRequest {
 export interface EndpointResponse {
   status?: number;
   type?: string;
+  headers?: Record<string, string>;
   body?: string;
 }
 
 export interface RelyingPartyEndpoint {
-  /** http://localhost:<port>, no trailing slash. */
+  /** http://<host>:<port>, no trailing slash. */
   url: string;
   received: ReceivedRequest[];
   close(): Promise<void>;
@@ -27,8 +28,8 @@ export interface RelyingPartyEndpoint {
 // OUTBOUND_PRIVATE_HOSTS (oidc-provider refuses private addresses otherwise).
 export const ENDPOINT_HOSTS = { OUTBOUND_PRIVATE_HOSTS: 'localhost' };
 
-/** Serves `routes` (by path; anything else answers 200 with no body) and records each request. */
-export async function startRelyingPartyEndpoint(routes: Record<string, () => EndpointResponse> = {}): Promise<RelyingPartyEndpoint> {
+/** Serves `routes` (by path; anything else answers 200 with no body) on `host` and records each request. */
+export async function startRelyingPartyEndpoint(routes: Record<string, () => EndpointResponse> = {}, host = 'localhost'): Promise<RelyingPartyEndpoint> {
   const received: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -39,11 +40,12 @@ export async function startRelyingPartyEndpoint(routes: Record<string, () => End
       const response = routes[path]?.() ?? {};
       res.statusCode = response.status ?? 200;
       if (response.type) res.setHeader('content-type', response.type);
+      for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
       res.end(response.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
-  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url,
     received,

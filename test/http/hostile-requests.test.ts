@@ -5,6 +5,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { escapeHtml } from '../../src/http/html.ts';
+import { storedModelId } from '../../src/oidc/adapter.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import {
@@ -65,7 +66,7 @@ function assertErrorPage(t: import('ava').ExecutionContext, page: Page, code: st
 }
 
 function codeRow(code: string) {
-  return server.services.db.knex('oidc_models').where({ model: 'AuthorizationCode', id: code }).first();
+  return server.services.db.knex('oidc_models').where({ model: 'AuthorizationCode', id: storedModelId(server.services.sealer, 'AuthorizationCode', code) }).first();
 }
 
 test('a wrong client secret at the token endpoint is invalid_client (401), issues nothing and leaves the code usable', async (t) => {

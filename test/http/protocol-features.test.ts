@@ -1,6 +1,7 @@
 import test from 'ava';
 import * as oidc from 'openid-client';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import { ACR } from '../../src/oidc/configuration.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
@@ -15,6 +16,7 @@ import {
   type FlowStart,
 } from '../helpers/relying-party.ts';
 import { ENDPOINT_HOSTS, startRelyingPartyEndpoint } from '../helpers/relying-party-endpoint.ts';
+import { postForm } from '../helpers/hostile.ts';
 
 let server: TestServer;
 test.before(async () => {
@@ -121,6 +123,39 @@ test('a client authenticating with private_key_jwt is served with its own key an
     oidc.clientCredentialsGrant(await discover(server, client, oidc.PrivateKeyJwt(impostor.privateKey))),
   );
   t.is(refused?.error, 'invalid_client');
+});
+
+test('a private_key_jwt assertion valid for longer than 5 minutes is refused with invalid_client; a shorter one is accepted', async (t) => {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'rp-lifetime', alg: 'ES256', use: 'sig' }] };
+  const endpoint = await startRelyingPartyEndpoint({ '/jwks': () => ({ type: 'application/json', body: JSON.stringify(jwks) }) });
+  t.teardown(() => endpoint.close());
+  const client = await createTestClient(server, { authMethod: 'private_key_jwt', jwksUri: `${endpoint.url}/jwks` });
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = (expiresIn: number) => new SignJWT({ jti: randomUUID() })
+    .setProtectedHeader({ alg: 'ES256', kid: 'rp-lifetime' })
+    .setIssuer(client.client_id)
+    .setSubject(client.client_id)
+    .setAudience(server.config.issuer)
+    .setIssuedAt(now)
+    .setExpirationTime(now + expiresIn)
+    .sign(privateKey);
+  const grant = async (expiresIn: number) => postForm(`${server.config.issuer}/token`, {
+    grant_type: 'client_credentials',
+    client_id: client.client_id,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: await assertion(expiresIn),
+  });
+
+  for (const [label, expiresIn] of [['a year', 365 * 24 * 3600], ['an hour', 3600], ['six minutes', 6 * 60]] as const) {
+    const refused = await grant(expiresIn);
+    t.is(refused.status, 401, label);
+    t.is(refused.body.error, 'invalid_client', label);
+    t.is(refused.body.access_token, undefined, label);
+  }
+  const accepted = await grant(4 * 60);
+  t.is(accepted.status, 200);
+  t.truthy(accepted.body.access_token);
 });
 
 test('an essential claim asked for with the claims parameter is in the ID token after consent', async (t) => {

@@ -11,6 +11,7 @@ test('defaults run a development server on port 3000 with the embedded database'
   t.is(config.databaseUrl, undefined);
   t.is(config.dataDir, 'var');
   t.deepEqual(config.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  t.is(config.host, undefined, 'every interface, as before HOST existed');
 });
 
 const refusals: Array<[string, Record<string, string>, RegExp]> = [
@@ -25,6 +26,8 @@ const refusals: Array<[string, Record<string, string>, RegExp]> = [
   ['a province colour that is not a colour', { PROVINCE_COLOR: 'red; x' }, /^PROVINCE_COLOR: /],
   ['production over plain http', { NODE_ENV: 'production', SECRET_KEY: key, ISSUER: 'http://sso.example.vn', ...gateway }, /^ISSUER: .*https/],
   ['production without a secret key', { NODE_ENV: 'production', ISSUER: 'https://sso.example.vn', ...gateway }, /^SECRET_KEY: .*required/],
+  ['a listen address that is neither an address nor a host name', { HOST: '0.0.0.0:3000' }, /^HOST: /],
+  ['a metrics token too short to be a secret', { METRICS_TOKEN: 'metrics' }, /^METRICS_TOKEN: /],
   ['production with SMS written to a file', { NODE_ENV: 'production', ISSUER: 'https://sso.example.vn', SECRET_KEY: key }, /^SMS_PROVIDER: /],
 ];
 
@@ -44,4 +47,11 @@ test('production accepts https and a configured secret key', (t) => {
 
 test('production on localhost over http is allowed for a local trial', (t) => {
   t.notThrows(() => loadConfig({ NODE_ENV: 'production', ISSUER: 'http://localhost:3000', SECRET_KEY: key, ...gateway }));
+});
+
+test('/metrics is open in development, closed in production, and behind its token when METRICS_TOKEN is set', (t) => {
+  const token = 'b'.repeat(64);
+  t.is(loadConfig({}).metricsAccess, 'open');
+  t.is(loadConfig({ NODE_ENV: 'production', ISSUER: 'https://sso.hue.gov.vn', SECRET_KEY: key, ...gateway }).metricsAccess, 'closed');
+  t.deepEqual(loadConfig({ NODE_ENV: 'production', ISSUER: 'https://sso.hue.gov.vn', SECRET_KEY: key, METRICS_TOKEN: token, ...gateway }).metricsAccess, { token });
 });
