@@ -3,7 +3,8 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { escapeHtml } from '../../src/http/html.ts';
 import { completeFlow, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
-import { createCitizenAccount, createOrganizationAccount } from '../../src/accounts/operator-create.ts';
+import { AccountInputError, createCitizenAccount, createOrganizationAccount } from '../../src/accounts/operator-create.ts';
+import { hashPassword } from '../../src/passwords/index.ts';
 import type * as oidc from 'openid-client';
 
 let server: TestServer;
@@ -100,6 +101,17 @@ test('a citizen signs in with the personal number, the phone in any common form,
     const { tokens } = await signInAs(identifier);
     t.is(tokens?.claims()?.sub, citizen.id, identifier);
   }
+});
+
+test('no one can take a username that reads as a passport number: its holder keeps signing in by it', async (t) => {
+  const holder = await server.services.accounts.create({
+    type: 'citizen', nationalIdKind: 'passport', nationalId: 'C7103092', fullName: 'Đặng Thị Mai', phone: '+84356001199', passwordHash: await hashPassword(password, server.config.argon2),
+  });
+  await t.throwsAsync(
+    createCitizenAccount(server.services, { nationalId: '046090000664', fullName: 'Ngô Văn Tám', birthdate: '1990-08-08', gender: 'male', phone: '0356001198', username: 'c7103092', password }),
+    { instanceOf: AccountInputError },
+  );
+  for (const identifier of ['C7103092', 'c7103092']) t.is((await signInAs(identifier)).tokens?.claims()?.sub, holder.id, identifier);
 });
 
 test('a phone number shared by two accounts does not sign either in', async (t) => {
