@@ -177,13 +177,15 @@ export class SignInLockout {
     const refunded = input.refunded ?? null;
     const keys = [...new Set([...input.cleared, ...(refunded ? [refunded] : [])])];
     const limits = this.#settings;
-    // One UPDATE taking its rows in key order (the primary key), like the counting.
+    // One statement that locks its rows in key order, as the counting does, so a clear and
+    // a count of the same account at the same moment cannot deadlock.
     await this.#knex.raw(
-      `UPDATE sign_in_throttles SET
-         failures = CASE WHEN key = ? THEN greatest(failures - 1, 0) ELSE 0 END,
-         locked_until = CASE WHEN key = ? AND failures - 1 >= ? THEN locked_until ELSE NULL END
-       WHERE key IN (${keys.map(() => '?').join(', ')})`,
-      [refunded ?? '', refunded ?? '', limits.ipMaxFailures, ...keys],
+      `WITH taken AS (SELECT key FROM sign_in_throttles WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY key FOR UPDATE)
+       UPDATE sign_in_throttles AS t SET
+         failures = CASE WHEN t.key = ? THEN greatest(t.failures - 1, 0) ELSE 0 END,
+         locked_until = CASE WHEN t.key = ? AND t.failures - 1 >= ? THEN t.locked_until ELSE NULL END
+       FROM taken WHERE t.key = taken.key`,
+      [...keys, refunded ?? '', refunded ?? '', limits.ipMaxFailures],
     ).options(prepared(`throttles_clear_${keys.length}`));
   }
 

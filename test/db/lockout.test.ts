@@ -15,7 +15,9 @@ test.after.always(async () => {
   await db?.close();
 });
 
-function keys(ip = `10.1.0.${Math.floor(Math.random() * 250)}`) {
+let addresses = 0;
+/** Keys of an attempt; each from an address of its own unless told. */
+function keys(ip = `10.1.${Math.floor(++addresses / 250)}.${addresses % 250}`) {
   const account: ThrottleKey = `account:${randomUUID()}`;
   return { account, pair: `identifier-ip:${randomUUID()}:${ip}` as ThrottleKey, ip: `ip:${ip}` as ThrottleKey };
 }
