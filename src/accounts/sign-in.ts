@@ -73,7 +73,7 @@ export class PasswordSignIn {
    * counts under one key whether or not an account has it. Text that parses as nothing is
    * keyed as typed (case-folded): it can name no account, and counts like one that could.
    */
-  identifierKeys(identifier: string): string[] {
+  #identifierKeys(identifier: string): string[] {
     const candidates = identifierCandidates(identifier.normalize('NFC').trim());
     const canonical = (Object.keys(candidates) as Array<keyof IdentifierCandidates>).sort().map((kind) => `${kind}:${candidates[kind]}`);
     const keyed = canonical.length ? canonical : [`text:${identifier.normalize('NFC').trim().toLowerCase()}`];
@@ -86,7 +86,7 @@ export class PasswordSignIn {
    * names no account (the account's key takes its place when it does).
    */
   attemptKeys(identifier: string, ip: string): AttemptKeys {
-    const keys = this.identifierKeys(identifier);
+    const keys = this.#identifierKeys(identifier);
     return {
       always: [...keys.map((key) => `identifier-ip:${key}:${ip}` as const), `ip:${ip}`],
       unlessAccount: keys.map((key) => `identifier:${key}` as const),

@@ -156,10 +156,10 @@ export function signInSteps(deps: SignInStepDeps) {
   /**
    * Counts a second-factor attempt before its code is checked (issue 10 items 1 and 2), under
    * the account's own second-factor key: at most the limit of codes are ever checked per
-   * window, concurrent ones included, and a right password does not reset the count. False
-   * when locked: even the right code is then refused.
+   * window, concurrent ones included, and a right password does not reset the count. Not
+   * allowed when locked: even the right code is then refused.
    */
-  async function reserveSecondFactor(account: Account) {
+  async function reserveSecondFactor(account: Account): Promise<Attempt> {
     return lockout.reserve([`second-factor:${account.id}`]);
   }
 
