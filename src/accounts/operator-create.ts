@@ -5,7 +5,7 @@ import { checkPassword, hashPassword, type PersonalData } from '../passwords/ind
 import { identifierMessages, normalizePersonName, parseMobilePhone, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
 import type { IdentifierResult } from './identifiers/index.ts';
 import type { Account } from './store.ts';
-import { normalizeUsername } from './username.ts';
+import { normalizeUsername, usernameReadsAsIdentifier } from './username.ts';
 import { normalizeEmail } from './email.ts';
 
 export class AccountInputError extends Error {
@@ -36,6 +36,7 @@ async function commonFields(services: Services, input: CommonInput, personal: Pe
   if (input.username !== undefined) {
     username = normalizeUsername(input.username);
     if (!username) throw new AccountInputError('username', '3–32 characters: a letter, then letters, digits, dot, dash or underscore');
+    if (usernameReadsAsIdentifier(username)) throw new AccountInputError('username', 'reads as a passport, personal or tax number, or a phone: choose another');
   }
   const email = input.email === undefined ? undefined : normalizeEmail(input.email);
   if (input.email !== undefined && email === undefined) {

@@ -4,8 +4,9 @@ import type { Argon2Parameters } from '../config.ts';
 import { createDecoyVerifier, hashPassword, needsRehash, verifyPassword } from '../passwords/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import { parseLegacyIdNumber, parseMobilePhone, parsePassport, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
-import type { Account, AccountStore, IdentifierCandidates } from './store.ts';
+import type { Account, AccountStore, AttemptKeys, IdentifierCandidates } from './store.ts';
 import { normalizeUsername } from './username.ts';
+import type { CountedKey, CountingSql } from '../passwords/lockout.ts';
 
 export const MAX_IDENTIFIER_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -50,18 +51,46 @@ export class PasswordSignIn {
     this.#decoy = createDecoyVerifier(argon2);
   }
 
-  /**
-   * The one active account the identifier names; several matches name none. With
-   * `throttleKeys`, the failure counts a sign-in checks next come along (AccountStore).
-   */
-  async find(identifier: string, throttleKeys?: string[]): Promise<Account | undefined> {
-    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()), throttleKeys);
+  /** The one active account the identifier names; several matches name none. */
+  async find(identifier: string): Promise<Account | undefined> {
+    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
     return matches.length === 1 ? matches[0] : undefined;
   }
 
-  /** A keyed hash of the identifier as typed, for counting failures without storing it. */
-  identifierKey(identifier: string): string {
-    return this.#sealer.lookup(identifier.normalize('NFC').trim().toLowerCase(), 'signin.identifier');
+  /**
+   * The account the identifier names, found in the same statement that counts this attempt
+   * (passwords/lockout.ts) before any password is checked.
+   */
+  async findCounting(identifier: string, keys: AttemptKeys, counting: CountingSql): Promise<{ account: Account | undefined; counted: CountedKey[] }> {
+    const { accounts, counted } = await this.#accounts.findForSignIn(identifierCandidates(identifier.normalize('NFC').trim()), keys, counting);
+    return { account: accounts.length === 1 ? accounts[0] : undefined, counted };
+  }
+
+  /**
+   * One keyed hash per identifier the typed text can be, of its canonical form (issue 10
+   * item 3): `079301000123`, `0356001122`, `+84356001122` and `84 356 001 122` each give the
+   * key of the one personal number or phone they name, so every spelling of an identifier
+   * counts under one key whether or not an account has it. Text that parses as nothing is
+   * keyed as typed (case-folded): it can name no account, and counts like one that could.
+   */
+  #identifierKeys(identifier: string): string[] {
+    const candidates = identifierCandidates(identifier.normalize('NFC').trim());
+    const canonical = (Object.keys(candidates) as Array<keyof IdentifierCandidates>).sort().map((kind) => `${kind}:${candidates[kind]}`);
+    const keyed = canonical.length ? canonical : [`text:${identifier.normalize('NFC').trim().toLowerCase()}`];
+    return keyed.map((value) => this.#sealer.lookup(value, 'signin.identifier'));
+  }
+
+  /**
+   * The keys a password attempt with `identifier` from `ip` counts under: the pair of each
+   * identifier and the address, and the address, always; each identifier's own key when it
+   * names no account (the account's key takes its place when it does).
+   */
+  attemptKeys(identifier: string, ip: string): AttemptKeys {
+    const keys = this.#identifierKeys(identifier);
+    return {
+      always: [...keys.map((key) => `identifier-ip:${key}:${ip}` as const), `ip:${ip}`],
+      unlessAccount: keys.map((key) => `identifier:${key}` as const),
+    };
   }
 
   async check(account: Account | undefined, password: string): Promise<SignInResult> {

@@ -2,6 +2,7 @@
 // here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
 import { randomUUID } from 'node:crypto';
 import { batched, forgetRows, keepRow, prepared, rowsVersion, takeRow, type Knex } from '../db/index.ts';
+import { countedKey, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -53,6 +54,12 @@ export const PURPOSE = {
   phone: 'accounts.phone',
   profile: 'accounts.profile',
 } as const;
+
+/** The keys a sign-in attempt counts under: `always`, and `unlessAccount` when no one account matches. */
+export interface AttemptKeys {
+  always: ThrottleKey[];
+  unlessAccount: ThrottleKey[];
+}
 
 /** Candidate lookups for one typed-in sign-in identifier (one may match several columns). */
 export interface IdentifierCandidates {
@@ -173,58 +180,67 @@ export class AccountStore {
     return row ? this.#toAccount(row) : undefined;
   }
 
-  /**
-   * Active accounts matching any candidate; callers treat more than one match as no match.
-   *
-   * At sign-in (`throttleKeys` given) the same statement reads ahead what the sign-in asks
-   * next (db/request-scope.ts): the failure counts of those keys and of each match's
-   * `account:` key (passwords/lockout.ts), and whether each match has an authenticator
-   * (otp/totp.ts). One statement instead of three on every password sign-in.
-   */
-  async findActiveByIdentifier(candidates: IdentifierCandidates, throttleKeys?: string[]): Promise<Account[]> {
+  #matchesOf(candidates: IdentifierCandidates): { shape: string; matches: Array<[string, string]> } {
     const { username, nationalId, taxCode, phone } = candidates;
-    if (!username && !nationalId && !taxCode && !phone) return [];
     const matches: Array<[string, string]> = [];
     if (username) matches.push(['username', username.toLowerCase()]);
     if (nationalId) matches.push(['national_id_hmac', this.#sealer.lookup(nationalId, PURPOSE.nationalId)]);
     if (taxCode) matches.push(['tax_code_hmac', this.#sealer.lookup(taxCode, PURPOSE.taxCode)]);
     if (phone) matches.push(['phone_hmac', this.#sealer.lookup(phone, PURPOSE.phone)]);
-    const shape = [username, nationalId, taxCode, phone].map((candidate) => (candidate ? 1 : 0)).join('');
-    if (!throttleKeys?.length) {
-      const rows = await this.#knex('accounts')
-        .select(COLUMNS)
-        .where({ status: 'active' })
-        .andWhere((where) => {
-          for (const [column, value] of matches) where.orWhere(column, value);
-        })
-        .limit(2)
-        .options(prepared(`accounts_by_identifier_${shape}`));
-      return rows.map((row) => this.#toAccount(row));
-    }
+    return { shape: [username, nationalId, taxCode, phone].map((candidate) => (candidate ? 1 : 0)).join(''), matches };
+  }
+
+  /** Active accounts matching any candidate; callers treat more than one match as no match. */
+  async findActiveByIdentifier(candidates: IdentifierCandidates): Promise<Account[]> {
+    const { shape, matches } = this.#matchesOf(candidates);
+    if (!matches.length) return [];
+    const rows = await this.#knex('accounts')
+      .select(COLUMNS)
+      .where({ status: 'active' })
+      .andWhere((where) => {
+        for (const [column, value] of matches) where.orWhere(column, value);
+      })
+      .limit(2)
+      .options(prepared(`accounts_by_identifier_${shape}`));
+    return rows.map((row) => this.#toAccount(row));
+  }
+
+  /**
+   * At sign-in, in one statement: the active accounts matching any candidate, and the
+   * attempt counted (passwords/lockout.ts) before any password is checked: under
+   * `keys.always`, and under the account's `account:` key when exactly one account matches,
+   * else under `keys.unlessAccount`. Also reads ahead whether each match has an
+   * authenticator (otp/totp.ts, db/request-scope.ts). One statement where a look-up, a
+   * count and a read would take three on every password sign-in.
+   */
+  async findForSignIn(candidates: IdentifierCandidates, keys: AttemptKeys, counting: CountingSql): Promise<{ accounts: Account[]; counted: CountedKey[] }> {
+    const { shape, matches } = this.#matchesOf(candidates);
+    const always = [...new Set(keys.always)];
+    const unlessAccount = [...new Set(keys.unlessAccount)].filter((key) => !always.includes(key));
+    const values = (list: string[]) => (list.length ? `SELECT v.key FROM (VALUES ${list.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)` : 'SELECT NULL::text AS key WHERE false');
     const since = rowsVersion();
     const { rows } = (await this.#knex.raw(
-      `SELECT m.*, th.counted
-       FROM (SELECT coalesce(jsonb_agg(jsonb_build_array(t.key, t.locked_until)), '[]') AS counted
-             FROM sign_in_throttles t WHERE t.key IN (${throttleKeys.map(() => '?').join(', ')})) th
-       LEFT JOIN LATERAL (
+      `WITH matched AS (
          SELECT ${COLUMNS.map((column) => `a.${column}`).join(', ')},
-                EXISTS (SELECT 1 FROM totp_factors f WHERE f.account_id = a.id AND f.confirmed_at IS NOT NULL) AS totp_enrolled,
-                (SELECT jsonb_build_array(t.key, t.locked_until) FROM sign_in_throttles t WHERE t.key = 'account:' || a.id) AS account_counted
+                EXISTS (SELECT 1 FROM totp_factors f WHERE f.account_id = a.id AND f.confirmed_at IS NOT NULL) AS totp_enrolled
          FROM accounts a
-         WHERE a.status = 'active' AND (${matches.map(([column]) => `a.${column} = ?`).join(' OR ')})
+         WHERE a.status = 'active' AND (${matches.length ? matches.map(([column]) => `a.${column} = ?`).join(' OR ') : 'false'})
          LIMIT 2
-       ) m ON true`,
-      [...throttleKeys, ...matches.map(([, value]) => value)],
-    ).options(prepared(`accounts_for_sign_in_${shape}_${throttleKeys.length}`))) as { rows: Array<Record<string, any>> };
-    const counted = new Map<string, unknown>(throttleKeys.map((key) => [key, undefined]));
-    for (const [key, lockedUntil] of rows[0]?.counted ?? []) counted.set(key, { lockedUntil });
+       ), attempt AS (
+         ${values(always)}
+         UNION ALL
+         SELECT 'account:' || m.id FROM matched m WHERE (SELECT count(*) FROM matched) = 1
+         UNION ALL
+         SELECT u.key FROM (${values(unlessAccount)}) AS u WHERE (SELECT count(*) FROM matched) <> 1
+       ), ${counting.ctes}
+       SELECT m.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c) AS counted
+       FROM (SELECT 1) AS one LEFT JOIN matched m ON true`,
+      [...matches.map(([, value]) => value), ...always, ...unlessAccount, ...counting.bindings],
+    ).options(prepared(`accounts_for_sign_in_${shape}_${always.length}_${unlessAccount.length}`))) as { rows: Array<Record<string, any>> };
+    const counted = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
     const accounts = rows.filter((row) => row.id);
-    for (const row of accounts) {
-      counted.set(`account:${row.id}`, row.account_counted ? { lockedUntil: row.account_counted[1] } : undefined);
-      keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);
-    }
-    for (const [key, row] of counted) keepRow('Throttle', key, row, since);
-    return accounts.map((row) => this.#toAccount(row));
+    for (const row of accounts) keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);
+    return { accounts: accounts.map((row) => this.#toAccount(row)), counted };
   }
 
   /**

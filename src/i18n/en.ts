@@ -200,6 +200,7 @@ export const en: Record<keyof typeof vi, string> = {
   'issue_date.future': 'The date of issue cannot be after today. Please check it.',
   'issue_date.before_birth': 'The date of issue cannot be before the date of birth. Please check both dates.',
   'username.format': 'A username has 3 to 32 characters, starts with a letter, and uses only letters without accents (a–z), digits and . _ -. For example: nguyenvanan',
+  'username.reads_as_identifier': 'This username looks like a passport, identification or tax number, or a phone number. Please choose another, for example: nguyenvanan',
   'email.format': 'This email address is not valid: before the @ use only letters without accents, digits and . _ - +, after it a domain name (for example: name@gmail.com). If you have no email, leave this empty.',
 
   'password.weak': 'The password does not yet meet these requirements:',

@@ -200,6 +200,7 @@ export const vi = {
   'issue_date.future': 'Ngày cấp không thể sau ngày hôm nay. Vui lòng kiểm tra lại.',
   'issue_date.before_birth': 'Ngày cấp không thể trước ngày sinh. Vui lòng kiểm tra lại ngày cấp và ngày sinh.',
   'username.format': 'Tên đăng nhập cần từ 3 đến 32 ký tự, bắt đầu bằng chữ cái, chỉ gồm chữ không dấu (a–z), chữ số và các dấu . _ -. Ví dụ: nguyenvanan',
+  'username.reads_as_identifier': 'Tên đăng nhập này trông giống số hộ chiếu, số định danh, mã số thuế hoặc số điện thoại. Vui lòng chọn một tên khác, ví dụ: nguyenvanan',
   'email.format': 'Địa chỉ email chưa đúng dạng: trước dấu @ chỉ dùng chữ cái không dấu, chữ số và các dấu . _ - +, sau dấu @ là tên miền (ví dụ đúng: ten@gmail.com). Nếu không có email, hãy để trống ô này.',
 
   'password.weak': 'Mật khẩu chưa đạt các yêu cầu sau:',

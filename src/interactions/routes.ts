@@ -142,36 +142,38 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!identifier) return renderLogin(ctx, interaction, 400, identifier, 'signin.identifier_required');
     if (!password) return renderLogin(ctx, interaction, 400, identifier, 'signin.password_required');
 
-    // Failures are counted under the account, or under the identifier when it names none,
-    // with the same limits: a lock looks the same either way (SPEC §6).
-    const identifierKey = signIn.identifierKey(identifier);
-    const unknown = `identifier:${identifierKey}` as const;
-    const identifierIp = `identifier-ip:${identifierKey}:${ctx.ip}` as const;
-    const ip = `ip:${ctx.ip}` as const;
-    const account = await signIn.find(identifier, [unknown, identifierIp, ip]);
-    const keys = { subject: account ? (`account:${account.id}` as const) : unknown, identifierIp, ip };
+    // The attempt is counted before the password is checked, in the statement that finds the
+    // account (issue 10 item 1): under the account, or under the identifier as parsed when it
+    // names none, and under the pair of identifier and address and the address. Only an
+    // attempt within every limit is checked, so no more guesses than the limit are ever
+    // verified, whatever the concurrency, on any node. Every spelling of an identifier counts
+    // under one key, account or none, so both slow down and lock alike (SPEC §6).
+    const attemptKeys = signIn.attemptKeys(identifier, ctx.ip);
+    const { account, counted } = await signIn.findCounting(identifier, attemptKeys, lockout.counting());
+    const attempt = lockout.judge(counted);
     const clientId = String(interaction.params.client_id);
-    const { lockedUntil, failuresRecorded } = await lockout.standing([keys.subject, keys.identifierIp, keys.ip], [keys.subject, keys.identifierIp]);
-    if (lockedUntil) {
+    if (!attempt.allowed) {
       await audit.record({ type: 'signin.throttled', accountId: account?.id ?? null, clientId, ...requestFacts(ctx) });
-      return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(lockedUntil) });
+      return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(attempt.lockedUntil ?? clock.now()) });
     }
 
     const result = await signIn.check(account, password);
     if (!result.ok) {
-      const outcome = await lockout.recordFailure(keys);
       await audit.record({ type: 'signin.failed', accountId: account?.id ?? null, clientId, ...requestFacts(ctx), details: { reason: result.reason } });
-      if (outcome.lockedNow && account) {
+      if (attempt.locksIfWrong && account) {
         await audit.record({ type: 'account.locked', accountId: account.id, clientId, ...requestFacts(ctx) });
         // Not awaited: the answer must not take longer for an account than for no account.
         void notifier.notify(account.phone, 'account_locked');
       }
-      await sleep(lockout.delayAfter(outcome.failures) * 1000);
-      if (outcome.lockedNow) return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(outcome.lockedUntil!) });
+      await sleep(lockout.delayAfter(attempt.failures) * 1000);
+      if (attempt.locksIfWrong) return renderLogin(ctx, interaction, 429, identifier, 'signin.locked', { minutes: minutesUntil(attempt.lockedUntil!) });
       return renderLogin(ctx, interaction, 401, identifier, 'signin.failed');
     }
-    // Most sign-ins follow no failure: nothing to clear, no statement.
-    if (failuresRecorded) await lockout.recordSuccess([keys.subject, keys.identifierIp]);
+    // The right password clears what it proves (the account's and the identifier's counts)
+    // and gives the address back its attempt. Not the second factor's count: only a right
+    // second factor clears that (issue 10 item 2).
+    const pairs = attemptKeys.always.filter((key) => key.startsWith('identifier-ip:'));
+    await lockout.clear({ cleared: [`account:${result.account.id}`, ...pairs], refunded: `ip:${ctx.ip}` });
     await steps.proceed(ctx, interaction, result.account, { accountId: result.account.id, uid: interaction.uid, amr: ['pwd'], secondFactor: false, warned: false });
   });
 

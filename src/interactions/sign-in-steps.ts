@@ -20,7 +20,7 @@ import { localeOf, pageShell } from '../http/page-shell.ts';
 import { ACR, levelToReach } from '../oidc/configuration.ts';
 import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
-import type { SignInLockout } from '../passwords/lockout.ts';
+import type { Attempt, SignInLockout } from '../passwords/lockout.ts';
 import { SmsDeliveryError } from '../sms/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from '../../views/security.ts';
@@ -153,18 +153,28 @@ export function signInSteps(deps: SignInStepDeps) {
     return { interaction, ticket, account, form };
   }
 
-  async function isLocked(account: Account): Promise<boolean> {
-    return (await lockout.lockedUntil([`account:${account.id}`])) !== null;
+  /**
+   * Counts a second-factor attempt before its code is checked (issue 10 items 1 and 2), under
+   * the account's own second-factor key: at most the limit of codes are ever checked per
+   * window, concurrent ones included, and a right password does not reset the count. Not
+   * allowed when locked: even the right code is then refused.
+   */
+  async function reserveSecondFactor(account: Account): Promise<Attempt> {
+    return lockout.reserve([`second-factor:${account.id}`]);
   }
 
-  /** A wrong second factor counts as a failed sign-in of the account: guessing is locked out too. */
-  async function countFailure(ctx: Context, account: Account): Promise<boolean> {
-    const outcome = await lockout.recordFailure({ subject: `account:${account.id}`, identifierIp: `identifier-ip:${account.id}:${ctx.ip}`, ip: `ip:${ctx.ip}` });
-    if (outcome.lockedNow) {
+  /** A wrong code that reached the limit locks the second factor; the holder is told. */
+  async function wrongSecondFactor(ctx: Context, account: Account, attempt: Attempt): Promise<boolean> {
+    if (attempt.locksIfWrong) {
       await audit.record({ type: 'account.locked', accountId: account.id, ...requestFacts(ctx) });
       void notifier.notify(account.phone, 'account_locked');
     }
-    return outcome.lockedUntil !== null && outcome.lockedUntil > clock.now();
+    return attempt.locksIfWrong;
+  }
+
+  /** Only a right second factor clears the count of wrong codes. */
+  async function rightSecondFactor(account: Account): Promise<void> {
+    await lockout.clear({ cleared: [`second-factor:${account.id}`] });
   }
 
   function addRoutes(router: Router): void {
@@ -172,18 +182,20 @@ export function signInSteps(deps: SignInStepDeps) {
       const state = await continuing(ctx, 'totp');
       if (!state) return;
       const { interaction, ticket, account, form } = state;
-      if (await isLocked(account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
+      const attempt = await reserveSecondFactor(account);
+      if (!attempt.allowed) return showError(ctx, config, 429, 'totp.too_many_attempts');
       const code = (form.code ?? '').trim();
       try {
         if (/^\d{3}\s?\d{3}$/.test(code)) await totp.verify(account.id, code.replace(/\s/g, ''));
         else await totp.useRecoveryCode(account.id, code);
       } catch (error) {
         if (!(error instanceof TotpError)) throw error;
-        const locked = await countFailure(ctx, account);
+        const locked = await wrongSecondFactor(ctx, account, attempt);
         await audit.record({ type: 'signin.failed', accountId: account.id, ...requestFacts(ctx), details: { reason: error.code } });
         if (locked) return showError(ctx, config, 429, 'totp.too_many_attempts');
         return render(ctx, 400, totpPage(shellFor(ctx, interaction, 'totp.heading'), { ...step(ctx, interaction, ticket, 'totp'), error: error.code }));
       }
+      await rightSecondFactor(account);
       await proceed(ctx, interaction, account, { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] });
     });
 
@@ -192,15 +204,17 @@ export function signInSteps(deps: SignInStepDeps) {
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       if (!ticket.challengeId) return showError(ctx, config, 400, 'signin.step_expired');
-      if (await isLocked(account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
+      const attempt = await reserveSecondFactor(account);
+      if (!attempt.allowed) return showError(ctx, config, 429, 'totp.too_many_attempts');
       try {
         await otp.verify({ id: ticket.challengeId, purpose: 'sign_in', subject: account.id }, (form.code ?? '').trim());
       } catch (error) {
         if (!(error instanceof OtpError)) throw error;
         await audit.record({ type: 'otp.failed', accountId: account.id, ...requestFacts(ctx), details: { purpose: 'sign_in', reason: error.code } });
-        if (await countFailure(ctx, account)) return showError(ctx, config, 429, 'totp.too_many_attempts');
+        if (await wrongSecondFactor(ctx, account, attempt)) return showError(ctx, config, 429, 'totp.too_many_attempts');
         return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
       }
+      await rightSecondFactor(account);
       await proceed(ctx, interaction, account, { ...ticket, challengeId: undefined, secondFactor: true, amr: [...ticket.amr, 'sms'] });
     });
 

@@ -1,16 +1,35 @@
-// Brute-force protection (SPEC R6; Hue-S Art. 18): failed sign-ins are counted per account,
-// per IP address and per identifier from one IP address. Each count locks its key for a
-// while once it reaches its limit; before that, answers slow down progressively. Counts
-// live in PostgreSQL, so attempts spread over several nodes add up.
+// Brute-force protection (SPEC R6; Hue-S Art. 18): guesses are counted per account, per
+// identifier, per identifier from one IP address and per IP address; each count locks its
+// key for a while once it reaches its limit, and before that answers slow down. Counts live
+// in PostgreSQL, so attempts spread over several nodes add up.
 //
-// A typed identifier that matches no account is counted under the identifier itself with
-// the same limits, so an attacker sees the same slow-down and the same lock either way: a
-// lock never tells whether the account exists.
-import { forgetRows, prepared, takeRow, type Knex } from '../db/index.ts';
+// An attempt is counted *before* its secret is checked (issue 10 item 1): one statement
+// increments every key of the attempt and returns the new counts, and only an attempt within
+// every limit is checked at all. Concurrent guesses, on one node or several, each get their
+// own count from PostgreSQL's row lock, so no more than the limit are ever checked per window
+// whatever the concurrency; a right secret then clears what it proves (`clear`). Checking
+// first and counting after let every guess in flight pass the check.
+//
+// Keys, and who reads them:
+// - `account:<id>`: passwords tried on an account, whichever identifier named it.
+// - `identifier:<hmac>`: passwords tried on one parsed identifier (a personal number, a tax
+//   code, a phone in E.164, a username) that names no account. Every spelling of one
+//   identifier counts under one key (issue 10 item 3), as every spelling of an account's
+//   identifiers counts under its `account:` key, so an unknown identifier slows down and
+//   locks at the same count as an account: a lock never tells whether the account exists.
+//   (What no key can mimic: an account's identifiers of different kinds share its count,
+//   and nothing links the identifiers of an account that does not exist.)
+// - `identifier-ip:<hmac>:<ip>`: passwords tried on one parsed identifier from one address,
+//   account or none.
+// - `ip:<ip>`: passwords tried from one address, any identifier.
+// - `second-factor:<id>`: authenticator, recovery and SMS codes tried on an account; counted
+//   apart from passwords and cleared only by a right second factor (issue 10 item 2), so a
+//   right password never buys more code guesses.
+import { prepared, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 
 export interface LockoutSettings {
-  /** Failures of one account (or one unknown identifier) before it is locked. */
+  /** Guesses on one account (or one identifier, or one account's second factor) before it is locked. */
   accountMaxFailures: number;
   accountLockSeconds: number;
   /** The window in which failures add up. */
@@ -22,14 +41,32 @@ export interface LockoutSettings {
   ipLockSeconds: number;
 }
 
-export type ThrottleKey = `account:${string}` | `identifier:${string}` | `identifier-ip:${string}` | `ip:${string}`;
+export type ThrottleKey = `account:${string}` | `second-factor:${string}` | `identifier:${string}` | `identifier-ip:${string}` | `ip:${string}`;
 
-export interface FailureOutcome {
-  /** Failures so far in the window for the account (or unknown identifier). */
+/** A key's count after an attempt was counted under it. */
+export interface CountedKey {
+  key: string;
   failures: number;
-  /** Set when this failure locked the account (or unknown identifier). */
-  lockedNow: boolean;
   lockedUntil: Date | null;
+}
+
+/** What counting an attempt decided, before its secret is checked. */
+export interface Attempt {
+  /** False: a key is locked (or this attempt is past a limit); the secret must not be checked. */
+  allowed: boolean;
+  /** Failures so far, this attempt included, of the account or identifier (for the delay). */
+  failures: number;
+  /** Set when this attempt brought the account, identifier or second factor to its limit: wrong, it is now locked. */
+  locksIfWrong: boolean;
+  /** The latest lock among the attempt's keys (set by this attempt, or still in force). */
+  lockedUntil: Date | null;
+}
+
+/** An attempt's counting, to run as part of another statement (the sign-in look-up). */
+export interface CountingSql {
+  /** CTEs `throttle_limits` and `counted`, reading the keys from a relation `attempt(key)`. */
+  ctes: string;
+  bindings: Array<number | Date>;
 }
 
 export class SignInLockout {
@@ -47,84 +84,114 @@ export class SignInLockout {
     return this.#settings;
   }
 
-  /** The latest lock among `keys` still in force, if any. */
-  async lockedUntil(keys: ThrottleKey[]): Promise<Date | null> {
-    return (await this.standing(keys, [])).lockedUntil;
+  #limitOf(key: string): number {
+    const s = this.#settings;
+    if (key.startsWith('ip:')) return s.ipMaxFailures;
+    if (key.startsWith('identifier-ip:')) return s.identifierIpMaxFailures;
+    return s.accountMaxFailures;
   }
 
   /**
-   * Before a password is checked, in one statement: the latest lock among `keys` still in
-   * force, and whether any of `clearable` has failures that a success would clear.
+   * The SQL that counts one attempt under each key of `attempt(key)`. Every attempt counts,
+   * a refused one too, so hammering a locked key costs the address its own count. A count
+   * starts again when its window has passed or its lock has ended; a key is locked for its
+   * lock time by the attempt that brings it to its limit. Rows are taken in key order, so
+   * concurrent attempts sharing keys never deadlock.
    */
-  async standing(keys: ThrottleKey[], clearable: ThrottleKey[]): Promise<{ lockedUntil: Date | null; failuresRecorded: boolean }> {
-    const now = this.#clock.now();
-    const wanted = [...new Set([...keys, ...clearable])];
-    // Read ahead with the account at sign-in (accounts/store.ts), when every key was.
-    const read = wanted.map((key) => takeRow<{ lockedUntil: Date | string | null }>('Throttle', key));
-    const rows: Array<{ key: string; locked_until: Date | string | null }> = read.every(Boolean)
-      ? wanted.flatMap((key, index) => (read[index]!.row ? [{ key, locked_until: read[index]!.row!.lockedUntil }] : []))
-      : await this.#knex('sign_in_throttles').select('key', 'locked_until').whereIn('key', wanted).options(prepared(`throttles_standing_${wanted.length}`));
-    let lockedUntil: Date | null = null;
-    for (const row of rows) {
-      const until = row.locked_until ? new Date(row.locked_until) : null;
-      if (keys.includes(row.key as ThrottleKey) && until && until > now && (!lockedUntil || until > lockedUntil)) lockedUntil = until;
-    }
-    return { lockedUntil, failuresRecorded: rows.some((row) => clearable.includes(row.key as ThrottleKey)) };
-  }
-
-  /** Failures in the current window for `key` (for the progressive delay). */
-  async failures(key: ThrottleKey): Promise<number> {
-    const windowStart = new Date(this.#clock.now().getTime() - this.#settings.windowSeconds * 1000);
-    const row = await this.#knex('sign_in_throttles').select('failures').where({ key }).where('window_started_at', '>', windowStart).first();
-    return row ? Number(row.failures) : 0;
-  }
-
-  /** Counts one failure under `key`; locks it for `lockSeconds` when it reaches `max`. */
-  async #count(key: ThrottleKey, max: number, lockSeconds: number): Promise<{ failures: number; lockedUntil: Date | null; lockedNow: boolean }> {
-    forgetRows('Throttle');
-    const now = this.#clock.now();
-    const windowStart = new Date(now.getTime() - this.#settings.windowSeconds * 1000);
-    const lockUntil = new Date(now.getTime() + lockSeconds * 1000);
-    // One statement, so concurrent failures on several nodes are all counted.
-    const { rows } = (await this.#knex.raw(
-      `INSERT INTO sign_in_throttles AS t (key, failures, window_started_at, locked_until)
-       VALUES (:key, 1, :now, CASE WHEN 1 >= :max THEN CAST(:lockUntil AS timestamptz) END)
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN t.window_started_at <= :windowStart THEN 1 ELSE t.failures + 1 END,
-         window_started_at = CASE WHEN t.window_started_at <= :windowStart THEN :now ELSE t.window_started_at END,
-         locked_until = CASE
-           WHEN (CASE WHEN t.window_started_at <= :windowStart THEN 1 ELSE t.failures + 1 END) >= :max
-             AND (t.locked_until IS NULL OR t.locked_until <= :now) THEN CAST(:lockUntil AS timestamptz)
-           ELSE t.locked_until END
-       RETURNING failures, locked_until`,
-      { key, now, max, lockUntil, windowStart },
-    )) as { rows: Array<{ failures: number; locked_until: Date | null }> };
-    const [row] = rows;
-    const failures = Number(row.failures);
-    // The failure that reaches the limit is the one that locks (and is announced once).
-    return { failures, lockedUntil: row.locked_until ? new Date(row.locked_until) : null, lockedNow: failures === max };
-  }
-
-  async recordFailure(input: { subject: ThrottleKey; identifierIp: ThrottleKey; ip: ThrottleKey }): Promise<FailureOutcome> {
+  counting(): CountingSql {
     const s = this.#settings;
-    const [subject] = await Promise.all([
-      this.#count(input.subject, s.accountMaxFailures, s.accountLockSeconds),
-      this.#count(input.identifierIp, s.identifierIpMaxFailures, s.accountLockSeconds),
-      this.#count(input.ip, s.ipMaxFailures, s.ipLockSeconds),
-    ]);
-    return { failures: subject.failures, lockedNow: subject.lockedNow, lockedUntil: subject.lockedUntil };
+    const now = this.#clock.now();
+    const limit = (column: string) =>
+      `CASE WHEN starts_with(${column}, 'ip:') THEN (SELECT ip_max FROM throttle_limits)
+            WHEN starts_with(${column}, 'identifier-ip:') THEN (SELECT pair_max FROM throttle_limits)
+            ELSE (SELECT account_max FROM throttle_limits) END`;
+    const lockUntil = (column: string) =>
+      `(SELECT now FROM throttle_limits) + make_interval(secs => CASE WHEN starts_with(${column}, 'ip:') THEN (SELECT ip_lock FROM throttle_limits) ELSE (SELECT account_lock FROM throttle_limits) END)`;
+    const restarts = `((t.locked_until IS NULL OR t.locked_until <= (SELECT now FROM throttle_limits))
+                       AND (t.window_started_at <= (SELECT window_start FROM throttle_limits) OR t.locked_until IS NOT NULL))`;
+    const next = `CASE WHEN ${restarts} THEN 1 ELSE t.failures + 1 END`;
+    return {
+      ctes: `throttle_limits AS (
+         SELECT CAST(? AS integer) AS account_max, CAST(? AS integer) AS pair_max, CAST(? AS integer) AS ip_max,
+                CAST(? AS integer) AS account_lock, CAST(? AS integer) AS ip_lock,
+                CAST(? AS timestamptz) AS now, CAST(? AS timestamptz) AS window_start
+       ), counted AS (
+         INSERT INTO sign_in_throttles AS t (key, failures, window_started_at, locked_until)
+         SELECT a.key, 1, (SELECT now FROM throttle_limits), CASE WHEN 1 >= ${limit('a.key')} THEN ${lockUntil('a.key')} END
+         FROM attempt a ORDER BY a.key
+         ON CONFLICT (key) DO UPDATE SET
+           failures = ${next},
+           window_started_at = CASE WHEN ${restarts} THEN (SELECT now FROM throttle_limits) ELSE t.window_started_at END,
+           locked_until = CASE WHEN ${restarts} THEN (CASE WHEN 1 >= ${limit('t.key')} THEN ${lockUntil('t.key')} END)
+                               WHEN t.locked_until IS NULL AND t.failures + 1 >= ${limit('t.key')} THEN ${lockUntil('t.key')}
+                               ELSE t.locked_until END
+         RETURNING t.key, t.failures, t.locked_until
+       )`,
+      bindings: [
+        s.accountMaxFailures, s.identifierIpMaxFailures, s.ipMaxFailures, s.accountLockSeconds, s.ipLockSeconds,
+        now, new Date(now.getTime() - s.windowSeconds * 1000),
+      ],
+    };
   }
 
-  /** A successful sign-in clears the account's and the identifier's counts (not the IP's). */
-  async recordSuccess(keys: ThrottleKey[]): Promise<void> {
-    forgetRows('Throttle');
-    await this.#knex('sign_in_throttles').whereIn('key', keys).delete();
+  /** What the counts returned by `counting()` decide for the attempt. */
+  judge(counted: CountedKey[]): Attempt {
+    const now = this.#clock.now();
+    let allowed = counted.length > 0;
+    let failures = 0;
+    let locksIfWrong = false;
+    let lockedUntil: Date | null = null;
+    for (const { key, failures: count, lockedUntil: until } of counted) {
+      const limit = this.#limitOf(key);
+      // Past the limit means the key was locked before this attempt (a count restarts when a
+      // lock ends), so a locked key refuses even the right secret.
+      if (count > limit) allowed = false;
+      // The account, identifier or second factor: what a lock is announced for, and what the delay follows.
+      if (!key.startsWith('ip:') && !key.startsWith('identifier-ip:')) {
+        failures = Math.max(failures, count);
+        if (count === limit) locksIfWrong = true;
+      }
+      if (until && until > now && (!lockedUntil || until > lockedUntil)) lockedUntil = until;
+    }
+    return { allowed, failures, locksIfWrong, lockedUntil };
   }
 
-  /** Operator unlock: clears the account's lock and count. */
+  /** Counts one attempt under `keys`, in one statement, before its secret is checked. */
+  async reserve(keys: ThrottleKey[]): Promise<Attempt> {
+    const counting = this.counting();
+    const unique = [...new Set(keys)];
+    const { rows } = (await this.#knex.raw(
+      `WITH attempt AS (SELECT v.key FROM (VALUES ${unique.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)), ${counting.ctes}
+       SELECT key, failures, locked_until FROM counted`,
+      [...unique, ...counting.bindings],
+    ).options(prepared(`throttles_reserve_${unique.length}`))) as { rows: Array<{ key: string; failures: number; locked_until: Date | string | null }> };
+    return this.judge(rows.map(countedKey));
+  }
+
+  /**
+   * A right secret clears the counts it proves (`cleared`: the account's, the identifier's);
+   * an address only gets back the one attempt it was counted (`refunded`), and loses its lock
+   * if that attempt was what reached the limit.
+   */
+  async clear(input: { cleared: ThrottleKey[]; refunded?: ThrottleKey }): Promise<void> {
+    const refunded = input.refunded ?? null;
+    const keys = [...new Set([...input.cleared, ...(refunded ? [refunded] : [])])];
+    const limits = this.#settings;
+    // One statement that locks its rows in key order, as the counting does, so a clear and
+    // a count of the same account at the same moment cannot deadlock.
+    await this.#knex.raw(
+      `WITH taken AS (SELECT key FROM sign_in_throttles WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY key FOR UPDATE)
+       UPDATE sign_in_throttles AS t SET
+         failures = CASE WHEN t.key = ? THEN greatest(t.failures - 1, 0) ELSE 0 END,
+         locked_until = CASE WHEN t.key = ? AND t.failures - 1 >= ? THEN t.locked_until ELSE NULL END
+       FROM taken WHERE t.key = taken.key`,
+      [...keys, refunded ?? '', refunded ?? '', limits.ipMaxFailures],
+    ).options(prepared(`throttles_clear_${keys.length}`));
+  }
+
+  /** Operator unlock: clears the account's password and second-factor counts and locks. */
   async unlock(accountId: string): Promise<boolean> {
-    forgetRows('Throttle');
-    const removed = await this.#knex('sign_in_throttles').where({ key: `account:${accountId}` }).delete().returning('key');
+    const removed = await this.#knex('sign_in_throttles').whereIn('key', [`account:${accountId}`, `second-factor:${accountId}`]).delete().returning('key');
     return removed.length > 0;
   }
 
@@ -147,4 +214,8 @@ export class SignInLockout {
       .returning('key');
     return removed.length;
   }
+}
+
+export function countedKey(row: { key: string; failures: number | string; locked_until: Date | string | null }): CountedKey {
+  return { key: row.key, failures: Number(row.failures), lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
 }

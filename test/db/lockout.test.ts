@@ -15,82 +15,92 @@ test.after.always(async () => {
   await db?.close();
 });
 
-function keys(ip = `10.1.0.${Math.floor(Math.random() * 250)}`) {
+let addresses = 0;
+/** Keys of an attempt; each from an address of its own unless told. */
+function keys(ip = `10.1.${Math.floor(++addresses / 250)}.${addresses % 250}`) {
   const account: ThrottleKey = `account:${randomUUID()}`;
-  return { subject: account, identifierIp: `identifier-ip:${randomUUID()}:${ip}` as ThrottleKey, ip: `ip:${ip}` as ThrottleKey };
+  return { account, pair: `identifier-ip:${randomUUID()}:${ip}` as ThrottleKey, ip: `ip:${ip}` as ThrottleKey };
 }
+const all = (k: ReturnType<typeof keys>): ThrottleKey[] => [k.account, k.pair, k.ip];
+const failuresOf = async (key: string) => Number((await db.knex('sign_in_throttles').where({ key }).first())?.failures ?? 0);
 
-test.serial('the fifth failure locks the account for 15 minutes; the lock lifts by itself', async (t) => {
+test.serial('five attempts are allowed; the fifth, if wrong, locks for 15 minutes; the lock lifts by itself', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
   for (let i = 1; i <= 4; i += 1) {
-    const outcome = await lockout.recordFailure(k);
-    t.deepEqual([outcome.failures, outcome.lockedNow], [i, false]);
+    const attempt = await lockout.reserve(all(k));
+    t.deepEqual([attempt.allowed, attempt.failures, attempt.locksIfWrong], [true, i, false]);
   }
-  t.is(await lockout.lockedUntil([k.subject]), null);
-  const fifth = await lockout.recordFailure(k);
-  t.true(fifth.lockedNow);
+  const fifth = await lockout.reserve(all(k));
+  t.deepEqual([fifth.allowed, fifth.locksIfWrong], [true, true], 'the fifth is still checked');
   t.is(fifth.lockedUntil?.getTime(), now + 900_000);
-  t.is((await lockout.lockedUntil([k.subject]))?.getTime(), now + 900_000);
-  const sixth = await lockout.recordFailure(k);
-  t.false(sixth.lockedNow, 'a lock is announced once');
+  const sixth = await lockout.reserve(all(k));
+  t.deepEqual([sixth.allowed, sixth.locksIfWrong], [false, false], 'locked: refused unchecked; the lock is announced once');
+  t.is(sixth.lockedUntil?.getTime(), now + 900_000);
   now += 901_000;
-  t.is(await lockout.lockedUntil([k.subject]), null);
+  const after = await lockout.reserve(all(k));
+  t.deepEqual([after.allowed, after.failures], [true, 1], 'an ended lock starts a new count');
 });
 
 test.serial('failures older than the window are forgotten', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
-  for (let i = 0; i < 4; i += 1) await lockout.recordFailure(k);
+  for (let i = 0; i < 4; i += 1) await lockout.reserve(all(k));
   now += 901_000;
-  const next = await lockout.recordFailure(k);
-  t.is(next.failures, 1);
+  t.is((await lockout.reserve(all(k))).failures, 1);
 });
 
-test.serial('an operator unlock clears the lock at once', async (t) => {
+test.serial('an operator unlock clears the password and the second-factor locks at once', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
-  for (let i = 0; i < 5; i += 1) await lockout.recordFailure(k);
-  t.truthy(await lockout.lockedUntil([k.subject]));
-  t.true(await lockout.unlock(k.subject.slice('account:'.length)));
-  t.is(await lockout.lockedUntil([k.subject]), null);
+  const accountId = k.account.slice('account:'.length);
+  const secondFactor: ThrottleKey = `second-factor:${accountId}`;
+  for (let i = 0; i < 6; i += 1) await Promise.all([lockout.reserve(all(k)), lockout.reserve([secondFactor])]);
+  t.false((await lockout.reserve(all(k))).allowed);
+  t.false((await lockout.reserve([secondFactor])).allowed);
+  t.true(await lockout.unlock(accountId));
+  t.true((await lockout.reserve(all(k))).allowed);
+  t.true((await lockout.reserve([secondFactor])).allowed);
 });
 
-test.serial('concurrent failures (as from several nodes) are all counted', async (t) => {
-  const lockout = new SignInLockout(db.knex, clock, { ...settings, accountMaxFailures: 50 });
+test.serial('concurrent attempts (as from several nodes) each get their own count: no more than the limit are allowed', async (t) => {
+  const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
-  await Promise.all(Array.from({ length: 20 }, () => lockout.recordFailure(k)));
-  t.is(await lockout.failures(k.subject), 20);
+  const attempts = await Promise.all(Array.from({ length: 40 }, () => lockout.reserve(all(k))));
+  t.is(attempts.filter((attempt) => attempt.allowed).length, 5);
+  t.is(attempts.filter((attempt) => attempt.locksIfWrong).length, 1, 'one attempt reaches the limit');
+  t.deepEqual(attempts.map((attempt) => attempt.failures).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1));
+  t.is(await failuresOf(k.ip), 40, 'every attempt is counted, the refused ones too');
 });
 
 test.serial('one address failing on many identifiers is locked as an address', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, { ...settings, ipMaxFailures: 6 });
   const ip = '203.0.113.9';
-  for (let i = 0; i < 6; i += 1) await lockout.recordFailure(keys(ip));
-  t.truthy(await lockout.lockedUntil([`ip:${ip}`]));
-  t.is(await lockout.lockedUntil(['ip:203.0.113.10']), null);
+  for (let i = 0; i < 6; i += 1) t.true((await lockout.reserve(all(keys(ip)))).allowed);
+  t.false((await lockout.reserve(all(keys(ip)))).allowed);
+  t.true((await lockout.reserve(all(keys('203.0.113.10')))).allowed);
 });
 
-test.serial('a success clears the counts it is given', async (t) => {
+test.serial('a right secret clears what it proves; the address only gets its own attempt back', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
-  for (let i = 0; i < 3; i += 1) await lockout.recordFailure(k);
-  await lockout.recordSuccess([k.subject, k.identifierIp]);
-  t.is(await lockout.failures(k.subject), 0);
-  t.is(await lockout.failures(k.ip), 3, 'the address keeps its count');
+  for (let i = 0; i < 3; i += 1) await lockout.reserve(all(k));
+  await lockout.clear({ cleared: [k.account, k.pair], refunded: k.ip });
+  t.is(await failuresOf(k.account), 0);
+  t.is(await failuresOf(k.pair), 0);
+  t.is(await failuresOf(k.ip), 2, 'the address keeps the failures, not the attempt that succeeded');
+  t.is((await lockout.reserve(all(k))).failures, 1);
 });
 
-test.serial('the standing before a password: the lock in force, and whether a success has anything to clear', async (t) => {
-  const lockout = new SignInLockout(db.knex, clock, settings);
-  const k = keys();
-  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject, k.identifierIp]), { lockedUntil: null, failuresRecorded: false });
-  await lockout.recordFailure(k);
-  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject, k.identifierIp]), { lockedUntil: null, failuresRecorded: true });
-  t.false((await lockout.standing([k.ip], [keys().subject])).failuresRecorded, 'the address alone is never cleared');
-  for (let i = 0; i < 4; i += 1) await lockout.recordFailure(k);
-  t.is((await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject]))?.lockedUntil?.getTime(), now + 900_000);
-  now += 901_000;
-  t.deepEqual(await lockout.standing([k.subject, k.identifierIp, k.ip], [k.subject]), { lockedUntil: null, failuresRecorded: true }, 'an ended lock is not in force');
+test.serial('an address whose limit was reached by a right secret is not locked by it', async (t) => {
+  const lockout = new SignInLockout(db.knex, clock, { ...settings, ipMaxFailures: 3 });
+  const ip = '203.0.113.20';
+  for (let i = 0; i < 2; i += 1) await lockout.reserve(all(keys(ip)));
+  const right = keys(ip);
+  t.true((await lockout.reserve(all(right))).allowed);
+  await lockout.clear({ cleared: [right.account, right.pair], refunded: right.ip });
+  t.true((await lockout.reserve(all(keys(ip)))).allowed, 'the third failure is allowed: the success gave its place back');
+  t.false((await lockout.reserve(all(keys(ip)))).allowed);
 });
 
 test('the delay grows after the second failure and is capped', (t) => {

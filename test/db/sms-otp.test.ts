@@ -151,6 +151,18 @@ test.serial('two simultaneous right answers: one succeeds', async (t) => {
   t.is(results.filter((result) => result.status === 'fulfilled').length, 1);
 });
 
+test.serial('thirty tries at once check no more codes than the five tries allowed', async (t) => {
+  const { sms, otp, challenge } = await sentChallenge();
+  const right = sms.lastCode();
+  const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0');
+  const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => otp.verify(challenge, wrong(i))));
+  const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as OtpError).code : 'accepted'));
+  t.is(codes.filter((code) => code === 'otp.invalid').length, 4, 'four wrong codes are told how many tries remain');
+  t.is(codes.filter((code) => code === 'otp.too_many_attempts').length, 26, 'the fifth and every later try: no tries left');
+  const refused = await t.throwsAsync(otp.verify(challenge, right), { instanceOf: OtpError });
+  t.is(refused?.code, 'otp.too_many_attempts', 'the right code after them is refused too');
+});
+
 test.serial('a decoy challenge looks sent, and answers every code like a real challenge answers a wrong one', async (t) => {
   const { sms, otp, ip } = setup();
   const decoy = await otp.createDecoy('password_reset', '001099000999');

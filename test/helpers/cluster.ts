@@ -30,7 +30,7 @@ export interface Cluster {
 /**
  * Starts the balancer and two nodes on a fresh database. By default node A starts (and
  * migrates) before node B; `startTogether` starts both at the same moment, as a rolling
- * deployment of several replicas does.
+ * deployment of several replicas does. `env` adds settings to both nodes.
  */
 export async function startCluster(options: { startTogether?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
   const database = await createTestDatabase();
@@ -43,6 +43,7 @@ export async function startCluster(options: { startTogether?: boolean; env?: Rec
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ARGON2_MEMORY_KIB: '8192',
     ARGON2_TIME_COST: '1',
+    ...options.env,
     ISSUER: issuer,
     ...options.env,
   };

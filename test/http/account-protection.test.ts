@@ -253,6 +253,36 @@ test.serial('a step cannot be skipped by posting its ticket to another step', as
   t.is(await knex()('password_history').where({ account_id: citizen.account.id }).first(), undefined, 'the password did not change');
 });
 
+test.serial('a right password does not reset the count of wrong authenticator codes; only a right code does', async (t) => {
+  const password = 'Đồi-Vọng-Cảnh-42';
+  const account = await createCitizenAccount(server.services, {
+    nationalId: '046190000888', fullName: 'Trương Thị Lan', birthdate: '1990-04-04', gender: 'female', phone: '0977000108', password,
+  });
+  const { secret } = await server.services.totp.beginEnrolment(account.id, 'lan');
+  const recovery = await server.services.totp.confirmEnrolment(account.id, await generate({ secret, epoch: Math.floor(now / 1000) }));
+  /** A right password, then `count` wrong codes. */
+  const wrongCodes = async (count: number) => {
+    const agent = new UserAgent();
+    const { page } = await passwordStep(agent, '046190000888', password);
+    t.true(shows(page, 'totp.heading'), 'the password step is never locked by wrong codes');
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i += 1) statuses.push((await submit(agent, page, { code: '000000' })).status);
+    return { agent, page, statuses };
+  };
+
+  // Four wrong codes, then a right one (a recovery code): the count starts again.
+  const first = await wrongCodes(4);
+  t.deepEqual(first.statuses, [400, 400, 400, 400]);
+  t.is((await submit(first.agent, first.page, { code: recovery[0] })).status, 200, 'signed in: the consent page');
+  // Four wrong codes, a right password, one more wrong code: the fifth wrong code locks.
+  t.deepEqual((await wrongCodes(4)).statuses, [400, 400, 400, 400]);
+  const locked = await wrongCodes(1);
+  t.deepEqual(locked.statuses, [429]);
+  t.is((await submit(locked.agent, locked.page, { code: recovery[1] })).status, 429, 'locked: even a right code is refused');
+  const throttles = await knex()('sign_in_throttles').select('key');
+  t.false(throttles.some((row) => row.key.startsWith('identifier-ip:') && row.key.includes(account.id)), 'no key is written that nothing reads');
+});
+
 test.serial('a second factor is not guessed past the lock: once locked, even the right code is refused', async (t) => {
   const citizen = await createTestCitizen(server, { phone: '0977000107' });
   const agent = new UserAgent();

@@ -169,6 +169,18 @@ test.serial('admin:create makes an administrator; account:require-password-chang
   t.is(events.length, 2);
 });
 
+test.serial('account:unlock lifts the lock left by wrong passwords and the one left by wrong second-factor codes', async (t) => {
+  const created = await xacthuc('account:create', '--type', 'citizen', '--national-id', '046090000889', '--full-name', 'Lý Văn Tám', '--birthdate', '1990-08-08', '--gender', 'male', '--phone', '0911888990', '--password', 'Cầu-Trường-Tiền-1899');
+  t.is(created.code, 0, created.stderr);
+  const { id } = JSON.parse(created.stdout);
+  const lockedUntil = new Date(Date.now() + 900_000);
+  await withDatabase((knex) => knex('sign_in_throttles').insert(['account', 'second-factor'].map((kind) => ({ key: `${kind}:${id}`, failures: 5, window_started_at: new Date(), locked_until: lockedUntil }))));
+  const unlocked = await xacthuc('account:unlock', '--identifier', '046090000889');
+  t.is(unlocked.code, 0, unlocked.stderr);
+  t.true(JSON.parse(unlocked.stdout).unlocked);
+  t.deepEqual(await withDatabase((knex) => knex('sign_in_throttles').whereIn('key', [`account:${id}`, `second-factor:${id}`])), []);
+});
+
 test.serial('a password can be given on standard input, out of the process list', async (t) => {
   const { code, stdout, stderr } = await xacthucWithInput('Hoàng-Thành-Huế-1802\n', 'account:create', '--type', 'citizen', '--national-id', '046090000888', '--full-name', 'Võ Thị Sáu', '--birthdate', '1990-01-01', '--gender', 'male', '--phone', '0911888999', '--password', '-');
   t.is(code, 0, stderr);

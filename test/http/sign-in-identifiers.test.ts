@@ -1,8 +1,10 @@
 import test from 'ava';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { UserAgent } from '../helpers/user-agent.ts';
+import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
+import { escapeHtml } from '../../src/http/html.ts';
 import { completeFlow, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
-import { createCitizenAccount, createOrganizationAccount } from '../../src/accounts/operator-create.ts';
+import { AccountInputError, createCitizenAccount, createOrganizationAccount } from '../../src/accounts/operator-create.ts';
+import { hashPassword } from '../../src/passwords/index.ts';
 import type * as oidc from 'openid-client';
 
 let server: TestServer;
@@ -24,6 +26,65 @@ async function signInAs(identifier: string, secret = password) {
   return { page, tokens: await completeFlow(rp, start, page) };
 }
 
+/** One password attempt in a browser of its own; the answer as posted, not followed. */
+async function attempt(identifier: string, secret: string) {
+  const agent = new UserAgent();
+  const start = await startAuthorization(rp);
+  const page = await agent.get(start.url.href);
+  const login = readForm(page);
+  return agent.request(new URL(login.action, page.url).href, { form: { ...login.fields, identifier, password: secret } });
+}
+
+/** What a person sees of an answer, less what differs between any two browsers. */
+function seen(page: Page, typed: string) {
+  const body = page.body
+    .replaceAll(escapeHtml(typed.trim()), '(typed)')
+    .replace(/\/interaction\/[\w-]+\//g, '/interaction/(uid)/')
+    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf"')
+    .replace(/nonce-[^']+'|nonce="[^"]*"/g, 'nonce');
+  const headers = [...page.headers].filter(([name]) => !['date', 'set-cookie', 'content-length', 'x-request-id'].includes(name)).map(([name, value]) => `${name}: ${value.replace(/nonce-[^']+'/g, 'nonce')}`);
+  return { status: page.status, body, headers };
+}
+
+test.serial('an account and an unknown identifier, typed in every spelling, answer alike: status, page, headers, delay and lock', async (t) => {
+  // One account per kind: the failures of an account add up whichever identifier names it.
+  await createCitizenAccount(server.services, { nationalId: '046090000661', fullName: 'Ngô Văn Sáu', birthdate: '1990-06-06', gender: 'male', phone: '0356001165', password });
+  await createCitizenAccount(server.services, { nationalId: '046090000663', fullName: 'Ngô Văn Bảy', birthdate: '1990-07-07', gender: 'male', phone: '0356001166', password });
+  await createOrganizationAccount(server.services, { taxCode: '0101248141-002', orgName: 'Chi nhánh Hai', phone: '0987000166', password });
+  const { lockout } = server.services;
+  const delays: number[] = [];
+  const delayAfter = lockout.delayAfter;
+  // The delay each failure is held back by is recorded rather than waited for.
+  lockout.delayAfter = (failures) => {
+    delays.push(delayAfter.call(lockout, failures));
+    return 0;
+  };
+  t.teardown(() => {
+    lockout.delayAfter = delayAfter;
+  });
+  const phone = (local: string) => [local, `+84${local.slice(1)}`, `84${local.slice(1)}`, `84 ${local.slice(1, 4)} ${local.slice(4, 7)} ${local.slice(7)}`];
+  const kinds = [
+    { kind: 'personal number', account: ['046090000661', ' 046090000661 '], unknown: ['046090000662', ' 046090000662 '] },
+    { kind: 'phone', account: phone('0356001166'), unknown: phone('0356001167') },
+    { kind: 'tax code', account: ['0101248141-002', '0101248141002'], unknown: ['0100107518-002', '0100107518002'] },
+  ];
+  for (const { kind, account, unknown } of kinds) {
+    const answers = async (spellings: string[]) => {
+      const all = [];
+      for (let i = 0; i < 7; i += 1) {
+        delays.length = 0;
+        const typed = spellings[i % spellings.length];
+        all.push({ ...seen(await attempt(typed, `Sai-mật-khẩu-${i}x`), typed), delays: [...delays] });
+      }
+      return all;
+    };
+    const known = await answers(account);
+    t.deepEqual(known.map((answer) => answer.status), [401, 401, 401, 401, 429, 429, 429], kind);
+    t.deepEqual(known.map((answer) => answer.delays), [[0], [0], [1], [2], [4], [], []], `${kind}: slowed down, then refused at once`);
+    t.deepEqual(await answers(unknown), known, kind);
+  }
+});
+
 test('an organization signs in with its tax code, with or without the branch dash', async (t) => {
   const organization = await createOrganizationAccount(server.services, { taxCode: '0100109106-001', orgName: 'Chi nhánh Công ty Thử', phone: '0987000111', password });
   for (const identifier of ['0100109106-001', '0100109106001', ' 0100109106-001 ']) {
@@ -40,6 +101,17 @@ test('a citizen signs in with the personal number, the phone in any common form,
     const { tokens } = await signInAs(identifier);
     t.is(tokens?.claims()?.sub, citizen.id, identifier);
   }
+});
+
+test('no one can take a username that reads as a passport number: its holder keeps signing in by it', async (t) => {
+  const holder = await server.services.accounts.create({
+    type: 'citizen', nationalIdKind: 'passport', nationalId: 'C7103092', fullName: 'Đặng Thị Mai', phone: '+84356001199', passwordHash: await hashPassword(password, server.config.argon2),
+  });
+  await t.throwsAsync(
+    createCitizenAccount(server.services, { nationalId: '046090000664', fullName: 'Ngô Văn Tám', birthdate: '1990-08-08', gender: 'male', phone: '0356001198', username: 'c7103092', password }),
+    { instanceOf: AccountInputError },
+  );
+  for (const identifier of ['C7103092', 'c7103092']) t.is((await signInAs(identifier)).tokens?.claims()?.sub, holder.id, identifier);
 });
 
 test('a phone number shared by two accounts does not sign either in', async (t) => {

@@ -100,6 +100,14 @@ test('a valid organization form becomes the account to create, named after the o
   });
 });
 
+test('refuses a username that reads as a passport, personal or legacy number, tax code or phone, in any case', (t) => {
+  for (const username of ['c7103092', 'C7103092', 'b1234567']) {
+    t.deepEqual(errorsOf(register('citizen', { username })).username, { code: 'username.reads_as_identifier' }, username);
+  }
+  t.true(register('citizen', { username: 'c71030925' }).ok, 'a letter and eight digits is no passport number');
+  t.true(translate('vi', 'username.reads_as_identifier').includes('hộ chiếu'));
+});
+
 test('reports every invalid field at once and still checks the others', (t) => {
   const errors = errorsOf(register('citizen', {
     username: '9lives',

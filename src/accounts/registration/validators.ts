@@ -13,7 +13,7 @@ import {
   type Gender,
 } from '../identifiers/index.ts';
 import { findProvince } from '../provinces.ts';
-import { normalizeUsername } from '../username.ts';
+import { normalizeUsername, usernameReadsAsIdentifier } from '../username.ts';
 import { normalizeEmail } from '../email.ts';
 import type { FieldContext, FieldError, FieldResult } from './fields.ts';
 import { isOption, type OptionSource } from './options.ts';
@@ -67,7 +67,8 @@ export function issueDate(raw: string, form: Form, { today }: FieldContext): Fie
 
 export function username(raw: string): FieldResult {
   const value = normalizeUsername(raw);
-  return value === undefined ? fail('username.format') : ok(value);
+  if (value === undefined) return fail('username.format');
+  return usernameReadsAsIdentifier(value) ? fail('username.reads_as_identifier') : ok(value);
 }
 
 /**
