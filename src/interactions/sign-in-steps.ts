@@ -240,14 +240,14 @@ export function signInSteps(deps: SignInStepDeps) {
       const { interaction, ticket, account, form } = state;
       let codes: string[];
       try {
-        codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''));
+        codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''), (trx) =>
+          audit.recordIn(trx, { type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } }));
       } catch (error) {
         if (!(error instanceof TotpError)) throw error;
         if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');
         const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
         return render(ctx, 400, totpEnrolPage(shellFor(ctx, interaction, 'totp.enrol_heading'), { ...step(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: account.roles.includes('admin'), error: error.code }));
       }
-      await audit.record({ type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } });
       await notifier.notify(account.phone, 'second_factor_added');
       const next = { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] };
       render(ctx, 200, recoveryCodesPage(shellFor(ctx, interaction, 'totp.codes_heading'), { ...step(ctx, interaction, next, 'continue'), codes }));

@@ -73,13 +73,13 @@ export function addTwoFactorRoutes(router: Router, deps: TwoFactorDeps): void {
     if (!csrf.verify(ctx, `two-factor:${account.id}`, form._csrf)) return notice(ctx, 403, 'error.title', 'csrf.invalid');
     let codes: string[];
     try {
-      codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''));
+      codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''), (trx) =>
+        audit.recordIn(trx, { type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } }));
     } catch (error) {
       if (!(error instanceof TotpError)) throw error;
       if (error.code === 'totp.already_enrolled') return notice(ctx, 409, 'totp.enrol_heading', 'totp.already_enrolled');
       return renderEnrolment(ctx, account.id, account.username ?? account.fullName, 400, error.code);
     }
-    await audit.record({ type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } });
     await notifier.notify(account.phone, 'second_factor_added');
     ctx.type = 'html';
     ctx.body = recoveryCodesPage(pageShell(ctx, config, 'totp.codes_heading'), {

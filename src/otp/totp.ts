@@ -117,7 +117,11 @@ export class TotpFactors {
    * Confirms a pending enrolment with a code from the app, and returns the 10 recovery
    * codes: the only time they exist in clear.
    */
-  async confirmEnrolment(accountId: string, code: string): Promise<string[]> {
+  /**
+   * With `then`, what reports the enrolment (its audit event) is written in the same
+   * transaction: an enrolled factor always has its event, and an event always its factor.
+   */
+  async confirmEnrolment(accountId: string, code: string, then?: (trx: Knex.Transaction) => Promise<void>): Promise<string[]> {
     forgetRows('TotpEnrolled');
     const row = (await this.#knex('totp_factors').where({ account_id: accountId }).first()) as FactorRow | undefined;
     if (!row) throw new TotpError('totp.not_enrolled');
@@ -139,6 +143,7 @@ export class TotpFactors {
       await trx('recovery_codes').insert(
         codes.map((recoveryCode) => ({ account_id: accountId, code_hash: this.#hash(accountId, normalizeRecoveryCode(recoveryCode)!), created_at: now })),
       );
+      await then?.(trx);
     });
     return codes;
   }

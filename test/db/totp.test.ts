@@ -200,3 +200,22 @@ test.serial('removing the second factor deletes the secret and every recovery co
   t.deepEqual(await db.knex('recovery_codes').where({ account_id: accountId }), []);
   await t.notThrowsAsync(totp.beginEnrolment(accountId, 'an.nguyen'));
 });
+
+test.serial('an enrolment whose event cannot be written is not made: the same code then enrols, with its event', async (t) => {
+  const accountId = randomUUID();
+  const { secret } = await totp.beginEnrolment(accountId, 'an.nguyen');
+  const code = await appCode(secret);
+  await t.throwsAsync(totp.confirmEnrolment(accountId, code, async () => {
+    throw new Error('the audit event could not be written');
+  }));
+  t.false(await totp.isEnrolled(accountId), 'not enrolled');
+  t.is(Number((await db.knex('recovery_codes').where({ account_id: accountId }).count({ n: '*' }))[0].n), 0, 'no recovery codes');
+
+  let written = false;
+  const codes = await totp.confirmEnrolment(accountId, code, async (trx) => {
+    written = (await trx('totp_factors').where({ account_id: accountId }).whereNotNull('confirmed_at').first()) !== undefined;
+  });
+  t.true(written, 'what reports the enrolment sees it in the same transaction');
+  t.is(codes.length, 10);
+  t.true(await totp.isEnrolled(accountId));
+});
