@@ -296,3 +296,43 @@ test.serial('a second factor is not guessed past the lock: once locked, even the
   t.is(refused.status, 429);
   t.true(shows(refused, 'totp.too_many_attempts'));
 });
+
+test.serial('a password change whose event cannot be written changes nothing: no new password, no history, no session ended; the same page then works', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000199' });
+  await server.services.accounts.requirePasswordChange(citizen.account.id);
+  // Another browser where the person is signed in: a change that happened would end it.
+  const elsewhere = new UserAgent();
+  const first = await passwordStep(elsewhere, citizen.nationalId, citizen.password);
+  t.true(shows(first.page, 'password_change.heading'));
+  const chosen = 'Sông-Hàn-Đêm-Trăng-27';
+  await tokensFrom(elsewhere, first.start, await submit(elsewhere, first.page, { password: chosen, passwordConfirmation: chosen }));
+  await server.services.accounts.requirePasswordChange(citizen.account.id);
+  const sessionsBefore = (await knex()('oidc_models').where({ model: 'Session', account_id: citizen.account.id })).length;
+  const before = await knex()('accounts').where({ id: citizen.account.id }).first();
+  const historyBefore = (await knex()('password_history').where({ account_id: citizen.account.id })).length;
+
+  const agent = new UserAgent();
+  const { start, page } = await passwordStep(agent, citizen.nationalId, chosen);
+  t.true(shows(page, 'password_change.heading'));
+  const next = 'Núi-Ngự-Bình-Xanh-28';
+  const name = 'xacthuc_test_password_change_failure';
+  await knex().raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
+  await knex().raw(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'password.changed' AND NEW.account_id = '${citizen.account.id}') EXECUTE FUNCTION ${name}()`);
+  let failed: Page;
+  try {
+    failed = await submit(agent, page, { password: next, passwordConfirmation: next });
+  } finally {
+    await knex().raw(`DROP TRIGGER ${name} ON audit_events`);
+    await knex().raw(`DROP FUNCTION ${name}()`);
+  }
+  t.is(failed.status, 500);
+  const after = await knex()('accounts').where({ id: citizen.account.id }).first();
+  t.is(after.password_hash, before.password_hash, 'the password is unchanged');
+  t.true(after.password_change_required, 'still to be changed');
+  t.is((await knex()('password_history').where({ account_id: citizen.account.id })).length, historyBefore, 'no history row');
+  t.is((await knex()('oidc_models').where({ model: 'Session', account_id: citizen.account.id })).length, sessionsBefore, 'no session ended');
+
+  const done = await submit(agent, page, { password: next, passwordConfirmation: next });
+  t.truthy((await tokensFrom(agent, start, done)).access_token, 'the same page then finishes the sign-in');
+  t.is((await knex()('audit_events').where({ account_id: citizen.account.id, type: 'password.changed' })).length, 2, 'one event per change made');
+});
