@@ -5,6 +5,7 @@ import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
+import { citizenRegistration, REGISTRATION_PASSWORD } from '../helpers/registration-form.ts';
 
 let now = Date.now();
 const clock = { now: () => new Date(now) };
@@ -20,33 +21,20 @@ test.after.always(async () => {
   await server?.stop();
 });
 
-const password = 'Sông-Hương-chảy-7';
+const password = REGISTRATION_PASSWORD;
 let serial = 0;
 
 /** A valid citizen form with a fresh personal number and phone. */
 function citizen(changes: Record<string, string> = {}) {
   serial += 1;
   const id = String(serial).padStart(3, '0');
-  return {
+  return citizenRegistration({
     username: `cong-dan-${id}-${process.pid}`,
-    password,
-    passwordConfirmation: password,
     fullName: 'Nguyễn Văn An'.normalize('NFD'),
-    birthdate: '1990-05-17',
-    gender: 'male',
     phone: `0912${String(process.pid % 1000).padStart(3, '0')}${id}`,
-    email: '',
-    idType: 'cccd',
     idNumber: `046090${String(process.pid % 1000).padStart(3, '0')}${id}`,
-    nationality: 'VN',
-    issueDate: '15/08/2021',
-    issuePlace: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
-    province: 'hue',
-    ward: 'Phường Thuận Hóa',
-    houseNumber: '12',
-    street: 'Lê Lợi',
     ...changes,
-  };
+  });
 }
 
 const e164 = (phone: string) => `+84${phone.slice(1)}`;

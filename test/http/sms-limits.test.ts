@@ -15,6 +15,7 @@ import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { createTestCitizen, createTestClient, discover, RP_CALLBACK, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
+import { citizenRegistration } from '../helpers/registration-form.ts';
 
 const postgres = Boolean(process.env.DATABASE_URL);
 
@@ -185,26 +186,13 @@ function citizenForm(index: number) {
   registrationSerial += 1;
   const serial = String(registrationSerial).padStart(3, '0');
   const pid = String(process.pid % 1000).padStart(3, '0');
-  const password = 'Sông-Hương-chảy-7';
-  return {
+  return citizenRegistration({
     username: `dang-ky-${pid}-${serial}-${index}`,
-    password,
-    passwordConfirmation: password,
     fullName: 'Trần Thị Bình',
-    birthdate: '1990-05-17',
     gender: 'female',
     phone: newPhone(),
-    email: '',
-    idType: 'cccd',
     idNumber: `046190${pid}${serial}`,
-    nationality: 'VN',
-    issueDate: '15/08/2021',
-    issuePlace: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
-    province: 'hue',
-    ward: 'Phường Thuận Hóa',
-    houseNumber: '12',
-    street: 'Lê Lợi',
-  };
+  });
 }
 
 test.serial('a reset is answered while the SMS gateway still holds the code, which then arrives; a failed send is logged; shutdown waits for it', async (t) => {
