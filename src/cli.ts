@@ -8,7 +8,7 @@ import { ensureKeys, rotateKeys } from './oidc/keys.ts';
 import type { ClientAuthMethod } from './oidc/clients.ts';
 import type { ClientMetadataField } from './oidc/client-metadata.ts';
 import { InvalidClientError, registerClient } from './oidc/register-client.ts';
-import { DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
+import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { TTL } from './oidc/configuration.ts';
 import { createCitizenAccount, createOrganizationAccount, AccountInputError } from './accounts/operator-create.ts';
 
@@ -172,7 +172,7 @@ async function namedAccount(services: Services, values: Values) {
 
 async function accountUnlock(services: Services, values: Values) {
   const account = await namedAccount(services, values);
-  const unlocked = await services.lockout.unlock(account.id);
+  const unlocked = await services.lockout.unlock(account.id, accountThrottleKeys(services.sealer, account));
   await services.audit.record({ type: 'account.unlocked', accountId: account.id, details: { via: 'cli' } });
   return { id: account.id, unlocked };
 }

@@ -6,7 +6,7 @@ import type { Sealer } from '../secrets/index.ts';
 import { parseLegacyIdNumber, parseMobilePhone, parsePassport, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
 import type { Account, AccountStore, AttemptKeys, IdentifierCandidates } from './store.ts';
 import { normalizeUsername } from './username.ts';
-import type { CountedKey, CountingSql } from '../passwords/lockout.ts';
+import type { CountedKey, CountingSql, ThrottleKey } from '../passwords/lockout.ts';
 
 export const MAX_IDENTIFIER_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -31,6 +31,31 @@ export function identifierCandidates(input: string): IdentifierCandidates {
   const username = normalizeUsername(input);
   if (username) candidates.username = username;
   return candidates;
+}
+
+/**
+ * The lockout keys of what was typed (passwords/lockout.ts): one keyed hash per identifier
+ * the text can be, of its canonical form, so `079301000123`, `0356001122`, `+84356001122`
+ * and `84 356 001 122` each give the key of the one personal number or phone they name.
+ * Made from the text alone, never from whether an account has it (SPEC §6: a lock tells
+ * nothing). Text that parses as nothing is keyed as typed (case-folded).
+ */
+export function identifierThrottleKeys(sealer: Sealer, identifier: string): ThrottleKey[] {
+  const typed = identifier.normalize('NFC').trim();
+  const candidates = identifierCandidates(typed);
+  const canonical = (Object.keys(candidates) as Array<keyof IdentifierCandidates>).sort().map((kind) => `${kind}:${candidates[kind]}`);
+  const keyed = canonical.length ? canonical : [`text:${typed.toLowerCase()}`];
+  return keyed.map((value) => `identifier:${sealer.lookup(value, 'signin.identifier')}` as const);
+}
+
+/**
+ * Every key an account's own identifiers count under, whichever spelling was typed (the
+ * phone as +84…, 0… or 84…): what an operator's unlock lifts.
+ */
+export function accountThrottleKeys(sealer: Sealer, account: Pick<Account, 'nationalId' | 'taxCode' | 'phone' | 'username'>): ThrottleKey[] {
+  const phone = account.phone ? [account.phone, `0${account.phone.slice(3)}`, account.phone.slice(1)] : [];
+  const spellings = [account.nationalId, account.taxCode, account.username, ...phone].filter((value): value is string => Boolean(value));
+  return [...new Set(spellings.flatMap((spelling) => identifierThrottleKeys(sealer, spelling)))];
 }
 
 export type SignInResult =
@@ -67,29 +92,17 @@ export class PasswordSignIn {
   }
 
   /**
-   * One keyed hash per identifier the typed text can be, of its canonical form (issue 10
-   * item 3): `079301000123`, `0356001122`, `+84356001122` and `84 356 001 122` each give the
-   * key of the one personal number or phone they name, so every spelling of an identifier
-   * counts under one key whether or not an account has it. Text that parses as nothing is
-   * keyed as typed (case-folded): it can name no account, and counts like one that could.
-   */
-  #identifierKeys(identifier: string): string[] {
-    const candidates = identifierCandidates(identifier.normalize('NFC').trim());
-    const canonical = (Object.keys(candidates) as Array<keyof IdentifierCandidates>).sort().map((kind) => `${kind}:${candidates[kind]}`);
-    const keyed = canonical.length ? canonical : [`text:${identifier.normalize('NFC').trim().toLowerCase()}`];
-    return keyed.map((value) => this.#sealer.lookup(value, 'signin.identifier'));
-  }
-
-  /**
-   * The keys a password attempt with `identifier` from `ip` counts under: the pair of each
-   * identifier and the address, and the address, always; each identifier's own key when it
-   * names no account (the account's key takes its place when it does).
+   * The keys a password attempt with `identifier` from `ip` counts under: each identifier
+   * the text can be, each of those from this address, and the address. The same keys
+   * whether or not an account has the identifier, so an unknown one slows down and locks at
+   * the same count as a known one, in every spelling (SPEC §6).
    */
   attemptKeys(identifier: string, ip: string): AttemptKeys {
-    const keys = this.#identifierKeys(identifier);
+    const identifiers = identifierThrottleKeys(this.#sealer, identifier);
     return {
-      always: [...keys.map((key) => `identifier-ip:${key}:${ip}` as const), `ip:${ip}`],
-      unlessAccount: keys.map((key) => `identifier:${key}` as const),
+      identifiers,
+      pairs: identifiers.map((key) => `identifier-ip:${key.slice('identifier:'.length)}:${ip}` as const),
+      ip: `ip:${ip}`,
     };
   }
 

@@ -55,10 +55,15 @@ export const PURPOSE = {
   profile: 'accounts.profile',
 } as const;
 
-/** The keys a sign-in attempt counts under: `always`, and `unlessAccount` when no one account matches. */
+/**
+ * The keys a password attempt counts under (passwords/lockout.ts), all of them made from
+ * what was typed and where from, none from whether an account matched: each identifier the
+ * text can be, each of those from this address, and the address.
+ */
 export interface AttemptKeys {
-  always: ThrottleKey[];
-  unlessAccount: ThrottleKey[];
+  identifiers: ThrottleKey[];
+  pairs: ThrottleKey[];
+  ip: ThrottleKey;
 }
 
 /** Candidate lookups for one typed-in sign-in identifier (one may match several columns). */
@@ -207,17 +212,14 @@ export class AccountStore {
 
   /**
    * At sign-in, in one statement: the active accounts matching any candidate, and the
-   * attempt counted (passwords/lockout.ts) before any password is checked: under
-   * `keys.always`, and under the account's `account:` key when exactly one account matches,
-   * else under `keys.unlessAccount`. Also reads ahead whether each match has an
+   * attempt counted (passwords/lockout.ts) before any password is checked, under `keys`
+   * whether or not an account matched. Also reads ahead whether each match has an
    * authenticator (otp/totp.ts, db/request-scope.ts). One statement where a look-up, a
    * count and a read would take three on every password sign-in.
    */
   async findForSignIn(candidates: IdentifierCandidates, keys: AttemptKeys, counting: CountingSql): Promise<{ accounts: Account[]; counted: CountedKey[] }> {
     const { shape, matches } = this.#matchesOf(candidates);
-    const always = [...new Set(keys.always)];
-    const unlessAccount = [...new Set(keys.unlessAccount)].filter((key) => !always.includes(key));
-    const values = (list: string[]) => (list.length ? `SELECT v.key FROM (VALUES ${list.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)` : 'SELECT NULL::text AS key WHERE false');
+    const counted = [...new Set([...keys.identifiers, ...keys.pairs, keys.ip])];
     const since = rowsVersion();
     const { rows } = (await this.#knex.raw(
       `WITH matched AS (
@@ -227,20 +229,16 @@ export class AccountStore {
          WHERE a.status = 'active' AND (${matches.length ? matches.map(([column]) => `a.${column} = ?`).join(' OR ') : 'false'})
          LIMIT 2
        ), attempt AS (
-         ${values(always)}
-         UNION ALL
-         SELECT 'account:' || m.id FROM matched m WHERE (SELECT count(*) FROM matched) = 1
-         UNION ALL
-         SELECT u.key FROM (${values(unlessAccount)}) AS u WHERE (SELECT count(*) FROM matched) <> 1
+         SELECT v.key FROM (VALUES ${counted.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)
        ), ${counting.ctes}
        SELECT m.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c) AS counted
        FROM (SELECT 1) AS one LEFT JOIN matched m ON true`,
-      [...matches.map(([, value]) => value), ...always, ...unlessAccount, ...counting.bindings],
-    ).options(prepared(`accounts_for_sign_in_${shape}_${always.length}_${unlessAccount.length}`))) as { rows: Array<Record<string, any>> };
-    const counted = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
+      [...matches.map(([, value]) => value), ...counted, ...counting.bindings],
+    ).options(prepared(`accounts_for_sign_in_${shape}_${counted.length}`))) as { rows: Array<Record<string, any>> };
+    const counts = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
     const accounts = rows.filter((row) => row.id);
     for (const row of accounts) keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);
-    return { accounts: accounts.map((row) => this.#toAccount(row)), counted };
+    return { accounts: accounts.map((row) => this.#toAccount(row)), counted: counts };
   }
 
   /**

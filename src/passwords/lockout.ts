@@ -11,14 +11,15 @@
 // first and counting after let every guess in flight pass the check.
 //
 // Keys, and who reads them:
-// - `account:<id>`: passwords tried on an account, whichever identifier named it.
 // - `identifier:<hmac>`: passwords tried on one parsed identifier (a personal number, a tax
-//   code, a phone in E.164, a username) that names no account. Every spelling of one
-//   identifier counts under one key (issue 10 item 3), as every spelling of an account's
-//   identifiers counts under its `account:` key, so an unknown identifier slows down and
-//   locks at the same count as an account: a lock never tells whether the account exists.
-//   (What no key can mimic: an account's identifiers of different kinds share its count,
-//   and nothing links the identifiers of an account that does not exist.)
+//   code, a phone in E.164, a username), whether or not an account has it. Every spelling of
+//   one identifier counts under one key, and a password attempt's keys are made from the
+//   typed text alone (accounts/sign-in.ts), so an unknown identifier slows down and locks at
+//   the same count as an account's, also when several kinds are mixed: a lock never tells
+//   whether the account exists (SPEC §6). An account with a personal number, a phone and a
+//   username can so be tried at most three times the limit per window, one limit per
+//   identifier; a per-account count would lock earlier than any unknown identifier can, and
+//   tell the two apart.
 // - `identifier-ip:<hmac>:<ip>`: passwords tried on one parsed identifier from one address,
 //   account or none.
 // - `ip:<ip>`: passwords tried from one address, any identifier.
@@ -41,7 +42,7 @@ export interface LockoutSettings {
   ipLockSeconds: number;
 }
 
-export type ThrottleKey = `account:${string}` | `second-factor:${string}` | `identifier:${string}` | `identifier-ip:${string}` | `ip:${string}`;
+export type ThrottleKey = `second-factor:${string}` | `identifier:${string}` | `identifier-ip:${string}` | `ip:${string}`;
 
 /** A key's count after an attempt was counted under it. */
 export interface CountedKey {
@@ -189,9 +190,19 @@ export class SignInLockout {
     ).options(prepared(`throttles_clear_${keys.length}`));
   }
 
-  /** Operator unlock: clears the account's password and second-factor counts and locks. */
-  async unlock(accountId: string): Promise<boolean> {
-    const removed = await this.#knex('sign_in_throttles').whereIn('key', [`account:${accountId}`, `second-factor:${accountId}`]).delete().returning('key');
+  /**
+   * Operator unlock: clears the counts and locks of the account's identifiers
+   * (`identifierKeys`: accountThrottleKeys), from every address, and of its second factor.
+   */
+  async unlock(accountId: string, identifierKeys: ThrottleKey[]): Promise<boolean> {
+    const pairPrefixes = identifierKeys.map((key) => `identifier-ip:${key.slice('identifier:'.length)}:`);
+    const removed = await this.#knex('sign_in_throttles')
+      .where((where) => {
+        where.whereIn('key', [...identifierKeys, `second-factor:${accountId}`]);
+        for (const prefix of pairPrefixes) where.orWhereRaw('starts_with(key, ?)', [prefix]);
+      })
+      .delete()
+      .returning('key');
     return removed.length > 0;
   }
 

@@ -18,10 +18,10 @@ test.after.always(async () => {
 let addresses = 0;
 /** Keys of an attempt; each from an address of its own unless told. */
 function keys(ip = `10.1.${Math.floor(++addresses / 250)}.${addresses % 250}`) {
-  const account: ThrottleKey = `account:${randomUUID()}`;
-  return { account, pair: `identifier-ip:${randomUUID()}:${ip}` as ThrottleKey, ip: `ip:${ip}` as ThrottleKey };
+  const identifier = randomUUID();
+  return { identifier: `identifier:${identifier}` as ThrottleKey, pair: `identifier-ip:${identifier}:${ip}` as ThrottleKey, ip: `ip:${ip}` as ThrottleKey };
 }
-const all = (k: ReturnType<typeof keys>): ThrottleKey[] => [k.account, k.pair, k.ip];
+const all = (k: ReturnType<typeof keys>): ThrottleKey[] => [k.identifier, k.pair, k.ip];
 const failuresOf = async (key: string) => Number((await db.knex('sign_in_throttles').where({ key }).first())?.failures ?? 0);
 
 test.serial('five attempts are allowed; the fifth, if wrong, locks for 15 minutes; the lock lifts by itself', async (t) => {
@@ -50,17 +50,22 @@ test.serial('failures older than the window are forgotten', async (t) => {
   t.is((await lockout.reserve(all(k))).failures, 1);
 });
 
-test.serial('an operator unlock clears the password and the second-factor locks at once', async (t) => {
+test.serial('an operator unlock clears the password locks of the account\'s identifiers, from every address, and the second-factor lock at once', async (t) => {
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
-  const accountId = k.account.slice('account:'.length);
+  const accountId = randomUUID();
   const secondFactor: ThrottleKey = `second-factor:${accountId}`;
-  for (let i = 0; i < 6; i += 1) await Promise.all([lockout.reserve(all(k)), lockout.reserve([secondFactor])]);
-  t.false((await lockout.reserve(all(k))).allowed);
+  // The pair of identifier and address locks at 10: from one address, 11 attempts.
+  for (let i = 0; i < 11; i += 1) await Promise.all([lockout.reserve(all(k)), lockout.reserve([secondFactor])]);
+  t.false((await lockout.reserve([k.identifier])).allowed);
+  t.false((await lockout.reserve([k.pair])).allowed);
   t.false((await lockout.reserve([secondFactor])).allowed);
-  t.true(await lockout.unlock(accountId));
+  const other = keys();
+  t.true(await lockout.unlock(accountId, [k.identifier]));
   t.true((await lockout.reserve(all(k))).allowed);
   t.true((await lockout.reserve([secondFactor])).allowed);
+  for (let i = 0; i < 6; i += 1) await lockout.reserve([other.identifier]);
+  t.false((await lockout.reserve([other.identifier])).allowed, 'another identifier keeps its lock');
 });
 
 test.serial('concurrent attempts (as from several nodes) each get their own count: no more than the limit are allowed', async (t) => {
@@ -85,8 +90,8 @@ test.serial('a right secret clears what it proves; the address only gets its own
   const lockout = new SignInLockout(db.knex, clock, settings);
   const k = keys();
   for (let i = 0; i < 3; i += 1) await lockout.reserve(all(k));
-  await lockout.clear({ cleared: [k.account, k.pair], refunded: k.ip });
-  t.is(await failuresOf(k.account), 0);
+  await lockout.clear({ cleared: [k.identifier, k.pair], refunded: k.ip });
+  t.is(await failuresOf(k.identifier), 0);
   t.is(await failuresOf(k.pair), 0);
   t.is(await failuresOf(k.ip), 2, 'the address keeps the failures, not the attempt that succeeded');
   t.is((await lockout.reserve(all(k))).failures, 1);
@@ -98,7 +103,7 @@ test.serial('an address whose limit was reached by a right secret is not locked 
   for (let i = 0; i < 2; i += 1) await lockout.reserve(all(keys(ip)));
   const right = keys(ip);
   t.true((await lockout.reserve(all(right))).allowed);
-  await lockout.clear({ cleared: [right.account, right.pair], refunded: right.ip });
+  await lockout.clear({ cleared: [right.identifier, right.pair], refunded: right.ip });
   t.true((await lockout.reserve(all(keys(ip)))).allowed, 'the third failure is allowed: the success gave its place back');
   t.false((await lockout.reserve(all(keys(ip)))).allowed);
 });

@@ -34,10 +34,10 @@ test.after.always(async () => {
 
 const asRequest = (work: () => Promise<void>) => requestScope()({} as never, work);
 
-function keysFor(ip: string): AttemptKeys & { unknown: ThrottleKey } {
+function keysFor(ip: string): AttemptKeys & { all: ThrottleKey[] } {
   const key = randomBytes(8).toString('hex');
-  const unknown = `identifier:${key}` as ThrottleKey;
-  return { always: [`identifier-ip:${key}:${ip}`, `ip:${ip}`], unlessAccount: [unknown], unknown };
+  const keys: AttemptKeys = { identifiers: [`identifier:${key}`], pairs: [`identifier-ip:${key}:${ip}`], ip: `ip:${ip}` };
+  return { ...keys, all: [...keys.identifiers, ...keys.pairs, keys.ip] };
 }
 const failuresOf = async (key: string) => Number((await db.knex('sign_in_throttles').where({ key }).first())?.failures ?? 0);
 
@@ -51,20 +51,19 @@ test.serial('one statement finds the account, counts the attempt under its keys,
     const before = statements.length;
     const { accounts: found, counted } = await accounts.findForSignIn({ nationalId: '046095001234' }, keys, lockout.counting());
     t.is(found[0]?.id, account.id);
-    t.deepEqual(counted.map((row) => [row.key, row.failures]).sort(), [[`account:${account.id}`, 1], [keys.always[0], 1], [keys.always[1], 1]].sort());
+    t.deepEqual(counted.map((row) => [row.key, row.failures]).sort(), keys.all.map((key) => [key, 1]).sort());
     t.true(lockout.judge(counted).allowed);
     t.true(await totp.isEnrolled(account.id));
     t.is(statements.length, before + 1, 'one statement for all three');
   });
-  t.is(await failuresOf(keys.unknown), 0, 'an identifier that names an account counts under the account');
 });
 
-test.serial('an identifier naming no account counts under its own key, in the same one statement', async (t) => {
+test.serial('an identifier naming no account counts under the same keys, in the same one statement', async (t) => {
   const keys = keysFor('198.51.100.8');
   const before = statements.length;
   const { accounts: found, counted } = await accounts.findForSignIn({ nationalId: '001099009999' }, keys, lockout.counting());
   t.deepEqual(found, []);
-  t.deepEqual(counted.map((row) => row.key).sort(), [...keys.always, keys.unknown].sort());
+  t.deepEqual(counted.map((row) => row.key).sort(), [...keys.all].sort());
   t.is(statements.length, before + 1);
 });
 
@@ -74,21 +73,20 @@ test.serial('text that parses as no identifier is still counted', async (t) => {
   t.is(counted.length, 3);
 });
 
-test.serial('an identifier naming two accounts names none: it counts under its own key', async (t) => {
+test.serial('an identifier naming two accounts names none, and counts under the same keys', async (t) => {
   for (const nationalId of ['046090000301', '046090000302']) await accounts.create({ type: 'citizen', fullName: 'Trần Văn Hai', nationalId, phone: '+84399000111' });
   const keys = keysFor('198.51.100.10');
   const { accounts: found, counted } = await accounts.findForSignIn({ phone: '+84399000111' }, keys, lockout.counting());
   t.is(found.length, 2);
-  t.false(counted.some((row) => row.key.startsWith('account:')));
-  t.true(counted.some((row) => row.key === keys.unknown));
+  t.deepEqual(counted.map((row) => row.key).sort(), [...keys.all].sort());
 });
 
-test.serial('the look-up counts refused attempts too, and a lock of the account alone refuses them', async (t) => {
+test.serial('the look-up counts refused attempts too, and a lock of the identifier alone refuses them', async (t) => {
   const account = await accounts.create({ type: 'citizen', fullName: 'Võ Thị Em', nationalId: '046196005678' });
   await totp.beginEnrolment(account.id, 'em');
-  // Five failures from other addresses: the account is locked, this address and identifier are not.
-  for (let i = 0; i < 5; i += 1) await lockout.reserve([`account:${account.id}`, `ip:10.9.0.${i}`]);
   const keys = keysFor('198.51.100.11');
+  // Five failures from other addresses: the identifier is locked, this address and pair are not.
+  for (let i = 0; i < 5; i += 1) await lockout.reserve([keys.identifiers[0], `ip:10.9.0.${i}`]);
   await asRequest(async () => {
     const { counted } = await accounts.findForSignIn({ nationalId: '046196005678' }, keys, lockout.counting());
     const attempt = lockout.judge(counted);
@@ -96,7 +94,7 @@ test.serial('the look-up counts refused attempts too, and a lock of the account 
     t.is(attempt.lockedUntil?.getTime(), now + 900_000);
     t.false(await totp.isEnrolled(account.id), 'enrolment begun, never confirmed');
   });
-  t.is(await failuresOf(`account:${account.id}`), 6);
+  t.is(await failuresOf(keys.identifiers[0]), 6);
 });
 
 test.serial('a look-up outside sign-in reads the account alone and counts nothing', async (t) => {

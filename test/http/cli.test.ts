@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestDatabase, startTestServer, type TestDatabase } from '../helpers/server.ts';
 import { openDatabase } from '../../src/db/index.ts';
+import { Sealer } from '../../src/secrets/index.ts';
+import { identifierThrottleKeys } from '../../src/accounts/sign-in.ts';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -174,11 +176,18 @@ test.serial('account:unlock lifts the lock left by wrong passwords and the one l
   t.is(created.code, 0, created.stderr);
   const { id } = JSON.parse(created.stdout);
   const lockedUntil = new Date(Date.now() + 900_000);
-  await withDatabase((knex) => knex('sign_in_throttles').insert(['account', 'second-factor'].map((kind) => ({ key: `${kind}:${id}`, failures: 5, window_started_at: new Date(), locked_until: lockedUntil }))));
+  // Locked as wrong passwords typed as the personal number and as the phone in two spellings
+  // leave it (from one address, too), and as wrong second-factor codes do.
+  const sealer = new Sealer(Buffer.from(env.SECRET_KEY, 'hex'));
+  const identifiers = [...new Set(['046090000889', '0911888990', '+84911888990'].flatMap((typed) => identifierThrottleKeys(sealer, typed)))];
+  const keys = [...identifiers, ...identifiers.map((key) => `identifier-ip:${key.slice('identifier:'.length)}:203.0.113.9`), `second-factor:${id}`];
+  const unrelated = identifierThrottleKeys(sealer, '046090000890');
+  await withDatabase((knex) => knex('sign_in_throttles').insert([...keys, ...unrelated].map((key) => ({ key, failures: 5, window_started_at: new Date(), locked_until: lockedUntil }))));
   const unlocked = await xacthuc('account:unlock', '--identifier', '046090000889');
   t.is(unlocked.code, 0, unlocked.stderr);
   t.true(JSON.parse(unlocked.stdout).unlocked);
-  t.deepEqual(await withDatabase((knex) => knex('sign_in_throttles').whereIn('key', [`account:${id}`, `second-factor:${id}`])), []);
+  t.deepEqual(await withDatabase((knex) => knex('sign_in_throttles').whereIn('key', keys)), []);
+  t.is((await withDatabase((knex) => knex('sign_in_throttles').whereIn('key', unrelated))).length, unrelated.length, 'another person\'s lock stays');
 });
 
 test.serial('a password can be given on standard input, out of the process list', async (t) => {

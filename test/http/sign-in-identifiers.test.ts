@@ -140,3 +140,31 @@ test('sign-in results are in the audit log with address and browser, never the p
   t.false(everything.includes(password));
   t.false(everything.includes('046090000777'), 'identifiers typed at sign-in are not logged');
 });
+
+test.serial('mixing two identifiers of one person, or typing text that is both a tax code and a phone, answers alike for an account and for none', async (t) => {
+  await createCitizenAccount(server.services, { nationalId: '046090000671', fullName: 'Phan Văn Mười', birthdate: '1990-10-10', gender: 'male', phone: '0356001175', password });
+  // 0900123452 is a tax code (its check digit holds) and a mobile number (090…).
+  await createOrganizationAccount(server.services, { taxCode: '0900123452', orgName: 'Công ty Hưng Yên', phone: '0987000177', password });
+  const { lockout } = server.services;
+  const delayAfter = lockout.delayAfter;
+  lockout.delayAfter = () => 0;
+  t.teardown(() => {
+    lockout.delayAfter = delayAfter;
+  });
+  const pattern = (first: string, second: string) => [first, first, first, second, second, first, second];
+  const cases = [
+    { what: 'personal number, then phone', account: pattern('046090000671', '0356001175'), unknown: pattern('046090000672', '0356001176') },
+    { what: 'tax code that is a phone, then that phone', account: pattern('0900123452', '+84900123452'), unknown: pattern('0900987653', '+84900987653') },
+  ];
+  for (const { what, account, unknown } of cases) {
+    const answers = async (sequence: string[]) => {
+      const all = [];
+      for (const [i, typed] of sequence.entries()) all.push(seen(await attempt(typed, `Sai-mật-khẩu-${i}x`), typed));
+      return all;
+    };
+    const known = await answers(account);
+    const none = await answers(unknown);
+    t.deepEqual(known.map((answer) => answer.status), none.map((answer) => answer.status), `${what}: the same statuses`);
+    t.deepEqual(known, none, `${what}: the same pages and headers`);
+  }
+});
