@@ -53,7 +53,7 @@ export function standaloneRoutes(deps: InteractionDeps): Router {
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const { config, clock, provider, signIn, audit, csrf, lockout, notifier, consents } = deps;
+  const { config, clock, knex, provider, signIn, audit, csrf, lockout, notifier, consents } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
   const steps = signInSteps(deps);
 
@@ -190,15 +190,24 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     // The session's Grant, unless it was revoked meanwhile (with its tokens) or is another
-    // person's: then a Grant of its own for this consent.
+    // person's: then a Grant of its own, holding what the person agreed to before as well.
     const found = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
-    const grant = found?.accountId === accountId && found.clientId === clientId ? found : new provider.Grant({ accountId, clientId });
+    let grant = found?.accountId === accountId && found.clientId === clientId ? found : undefined;
+    if (!grant) {
+      grant = new provider.Grant({ accountId, clientId });
+      const earlier = await consents.find(accountId, clientId);
+      if (earlier?.scopes.length) grant.addOIDCScope(earlier.scopes.join(' '));
+      if (earlier?.claims.length) grant.addOIDCClaims(earlier.claims);
+    }
     if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
     const grantId = await grant.save();
-    // The person's decision, kept apart from the Grant: revoking tokens does not undo it.
-    await consents.give(accountId, clientId, { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] });
-    await audit.record({ type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
+    // The person's decision, kept apart from the Grant (revoking tokens does not undo it), and
+    // its audit event, in one transaction: no consent without its event, nor the other way.
+    await knex.transaction(async (trx) => {
+      await consents.give(accountId, clientId, { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] }, trx);
+      await audit.recordIn(trx, { type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
+    });
     await finish(ctx, provider, { consent: { grantId } }, true);
   });
 

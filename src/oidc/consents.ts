@@ -36,10 +36,10 @@ export class ConsentStore {
     return row ? { scopes: row.scopes, claims: row.claims } : undefined;
   }
 
-  /** Records a consent: added to what the person agreed to before, never narrowing it. */
-  async give(accountId: string, clientId: string, consent: Consent): Promise<void> {
+  /** Records a consent: added to what the person agreed to before, never narrowing it. In `trx` when given. */
+  async give(accountId: string, clientId: string, consent: Consent, trx?: Knex.Transaction): Promise<void> {
     const now = this.#clock.now();
-    await this.#knex.raw(
+    await (trx ?? this.#knex).raw(
       `INSERT INTO consents (account_id, client_id, scopes, claims, given_at, updated_at)
        VALUES (?, ?, ${TEXT_ARRAY}, ${TEXT_ARRAY}, ?, ?)
        ON CONFLICT (account_id, client_id) DO UPDATE SET

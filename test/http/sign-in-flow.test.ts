@@ -188,3 +188,54 @@ test('a token answer lost after the code was stored: the resend is refused, and 
   t.true(revocations.length >= 1, 'the revocation is audited');
   t.deepEqual(revocations.map((row) => row.account_id), revocations.map(() => citizen.account.id), 'every revocation row names the account');
 });
+
+test('a consent given after the session\'s Grant was revoked keeps what the person agreed to before: no second consent page', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const agent = new UserAgent();
+  const first = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  await completeFlow(rp, first, await signInThroughPages(agent, first, citizen.nationalId, citizen.password));
+
+  const wider = await startAuthorization(rp, { prompt: '', scope: 'openid profile phone' });
+  const page = await agent.get(wider.url.href, RP_CALLBACK);
+  const consent = readForm(page);
+  // Meanwhile the Grant of this session ends with its tokens (a reused refresh token elsewhere).
+  await server.services.db.knex('oidc_models').where({ model: 'Grant', account_id: citizen.account.id }).delete();
+  const callback = await agent.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
+  t.true(callback.url.startsWith(RP_CALLBACK), 'straight back to the app');
+  const tokens = await completeFlow(rp, wider, callback);
+  const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, citizen.account.id);
+  t.is(userinfo.name, 'Nguyễn Văn An', 'the earlier consent (profile) still holds');
+  t.is(userinfo.phone_number, '+84912345678', 'and the new one (phone)');
+});
+
+test('a consent whose audit event cannot be written is not recorded, and the same page then records both', async (t) => {
+  const client = await createTestClient(server);
+  const citizen = await createTestCitizen(server);
+  const rp = await discover(server, client);
+  const agent = new UserAgent();
+  const start = await startAuthorization(rp, { prompt: '', scope: 'openid profile' });
+  const login = await agent.get(start.url.href, RP_CALLBACK);
+  const form = readForm(login);
+  const page = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: citizen.nationalId, password: citizen.password } }, RP_CALLBACK);
+  const consent = readForm(page);
+  const knex = server.services.db.knex;
+  const name = 'xacthuc_test_consent_failure';
+  await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
+  await knex.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'consent.given' AND NEW.account_id = '${citizen.account.id}') EXECUTE FUNCTION ${name}()`);
+  let failed;
+  try {
+    failed = await agent.request(new URL(consent.action, page.url).href, { form: { ...consent.fields, decision: 'allow' } });
+  } finally {
+    await knex.raw(`DROP TRIGGER ${name} ON audit_events`);
+    await knex.raw(`DROP FUNCTION ${name}()`);
+  }
+  t.is(failed.status, 500);
+  t.is(await knex('consents').where({ account_id: citizen.account.id }).first(), undefined, 'no consent without its event');
+
+  const callback = await agent.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
+  t.truthy((await completeFlow(rp, start, callback)).access_token);
+  t.truthy(await knex('consents').where({ account_id: citizen.account.id }).first());
+  t.is((await knex('audit_events').where({ account_id: citizen.account.id, type: 'consent.given' })).length, 1);
+});
