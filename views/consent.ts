@@ -1,5 +1,6 @@
 import { html } from '../src/http/html.ts';
 import { hasMessage, t, type Locale } from '../src/i18n/index.ts';
+import { csrfField } from './components.ts';
 import { clientLogo, layout, type PageShell } from './layout.ts';
 
 export interface ConsentProps {
@@ -36,7 +37,7 @@ ${claimItems.length === 0 ? '' : html`<p>${t(locale, 'consent.claims_intro')}</p
 <ul class="data-list">${claimItems}</ul>`}
 <p class="note">${t(locale, 'consent.deny_note', { client })}</p>
 <form method="post" action="${props.action}">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 <div class="actions">
 <button type="submit" name="decision" value="allow" class="button button--primary">${t(locale, 'consent.allow')}</button>
 <button type="submit" name="decision" value="deny" class="button button--secondary">${t(locale, 'consent.deny')}</button>

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../src/http/html.ts';
-import { t } from '../src/i18n/index.ts';
+import { t, type MessageKey } from '../src/i18n/index.ts';
+import { csrfField, errorSummary, summaryLine } from './components.ts';
 import { clientLogo, layout, type PageShell } from './layout.ts';
 
 export interface LoginProps {
@@ -9,7 +10,7 @@ export interface LoginProps {
   clientLogoUri?: string;
   identifier?: string;
   /** An i18n key, for instance `signin.failed`. */
-  error?: string;
+  error?: MessageKey;
   errorParams?: Readonly<Record<string, string | number>>;
   forgotPasswordHref: string;
   registerHref: string;
@@ -19,7 +20,7 @@ type LoginField = 'identifier' | 'password';
 
 // The inputs an error concerns. signin.failed marks both, so the page never hints which of
 // the two was wrong; errors absent here (csrf.invalid, interaction.expired) concern the form.
-const fieldsInError = new Map<string, readonly LoginField[]>([
+const fieldsInError = new Map<MessageKey, readonly LoginField[]>([
   ['signin.failed', ['identifier', 'password']],
   ['signin.identifier_required', ['identifier']],
   ['signin.password_required', ['password']],
@@ -28,13 +29,6 @@ const fieldsInError = new Map<string, readonly LoginField[]>([
 ]);
 
 const errorSummaryId = 'signin-error';
-
-function errorSummary(message: string, firstInvalidField: LoginField | undefined): SafeHtml {
-  const text = firstInvalidField === undefined ? html`${message}` : html`<a href="#${firstInvalidField}">${message}</a>`;
-  return html`<div class="error-summary" id="${errorSummaryId}" role="alert">
-<p><span class="error-summary__icon" aria-hidden="true"></span>${text}</p>
-</div>`;
-}
 
 export function loginPage(shell: PageShell, props: LoginProps): string {
   const { locale } = shell;
@@ -48,9 +42,9 @@ export function loginPage(shell: PageShell, props: LoginProps): string {
 ${clientLogo(props.clientLogoUri)}
 <h1 id="page-heading">${t(locale, 'login.heading')}</h1>
 <p class="lead">${t(locale, 'login.continue_to', { client: props.clientName })}</p>
-${props.error === undefined ? '' : errorSummary(t(locale, props.error, props.errorParams), invalidFields[0])}
+${errorSummary({ id: errorSummaryId, lines: props.error === undefined ? [] : [summaryLine(t(locale, props.error, props.errorParams), invalidFields[0])] })}
 <form method="post" action="${props.action}">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 <div class="field">
 <label for="identifier">${t(locale, 'login.identifier_label')}</label>
 <input id="identifier" name="identifier" type="text" value="${props.identifier ?? ''}" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false" maxlength="256" required${validity('identifier')}>

@@ -1,5 +1,6 @@
-import { html, type SafeHtml } from '../src/http/html.ts';
-import { t } from '../src/i18n/index.ts';
+import { html } from '../src/http/html.ts';
+import { t, type MessageKey } from '../src/i18n/index.ts';
+import { csrfField, errorSummary, summaryLine } from './components.ts';
 import { layout, type PageShell } from './layout.ts';
 
 export interface OtpProps {
@@ -8,30 +9,23 @@ export interface OtpProps {
   /** Extra hidden fields posted with the code and with a resend (a sign-in step's ticket). */
   hidden?: Readonly<Record<string, string>>;
   /** Heading key; the phone-verification heading by default. */
-  heading?: string;
+  heading?: MessageKey;
   resendAction: string;
   /** `091****678`; empty where showing it would tell that an account exists (password reset). */
   maskedPhone: string;
   /** An i18n key, for instance `otp.invalid`. */
-  error?: string;
+  error?: MessageKey;
   errorParams?: Record<string, string | number>;
   /** An i18n key, for instance `otp.resent`. */
-  notice?: string;
+  notice?: MessageKey;
 }
 
 const errorId = 'otp-error';
 
 // Errors a different code would fix point at the code field; those only a new code fixes
 // point at the resend button.
-const codeErrors = new Set(['otp.invalid', 'otp.required']);
-const resendErrors = new Set(['otp.expired', 'otp.too_many_attempts']);
-
-function errorSummary(message: string, target: string | undefined): SafeHtml {
-  const text = target === undefined ? html`${message}` : html`<a href="#${target}">${message}</a>`;
-  return html`<div class="error-summary" id="${errorId}" role="alert">
-<p><span class="error-summary__icon" aria-hidden="true"></span>${text}</p>
-</div>`;
-}
+const codeErrors = new Set<MessageKey>(['otp.invalid', 'otp.required']);
+const resendErrors = new Set<MessageKey>(['otp.expired', 'otp.too_many_attempts']);
 
 /** SPEC R4: the SMS code that verifies a phone, at registration and password reset. */
 export function otpPage(shell: PageShell, props: OtpProps): string {
@@ -48,9 +42,9 @@ export function otpPage(shell: PageShell, props: OtpProps): string {
 <h1 id="page-heading">${t(locale, props.heading ?? 'otp.heading')}</h1>
 ${props.maskedPhone === '' ? '' : html`<p class="lead">${t(locale, 'otp.sent', { phone: props.maskedPhone })}</p>`}
 ${props.notice === undefined ? '' : html`<p class="notice" role="status">${t(locale, props.notice)}</p>`}
-${error === undefined ? '' : errorSummary(t(locale, error, props.errorParams), target)}
+${errorSummary({ id: errorId, lines: error === undefined ? [] : [summaryLine(t(locale, error, props.errorParams), target)] })}
 <form method="post" action="${props.action}">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 ${hiddenFields}
 <div class="field">
 <label for="code">${t(locale, 'otp.code_label')}</label>
@@ -60,7 +54,7 @@ ${hiddenFields}
 <button type="submit" class="button button--primary">${t(locale, 'otp.submit')}</button>
 </form>
 <form method="post" action="${props.resendAction}" class="secondary-form">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 ${hiddenFields}
 <p class="note">${t(locale, 'otp.resend_hint')}</p>
 <button type="submit" id="resend" class="button button--secondary">${t(locale, 'otp.resend')}</button>

@@ -1,7 +1,8 @@
 import { findProvince } from '../src/accounts/provinces.ts';
 import { optionValues, registrationFields, type FieldDefinition, type FieldError, type OptionSource } from '../src/accounts/registration/index.ts';
 import { html, type SafeHtml } from '../src/http/html.ts';
-import { t, type Locale } from '../src/i18n/index.ts';
+import { hasMessage, t, type Locale, type MessageKey, type MessageParams } from '../src/i18n/index.ts';
+import { csrfField, errorSummary as summaryBox } from './components.ts';
 import { layout, type PageShell } from './layout.ts';
 
 export type RegistrationType = 'citizen' | 'organization';
@@ -23,7 +24,7 @@ export interface RegisterFormProps {
   errors: Readonly<Record<string, FieldError>>;
   clientName?: string;
   /** An i18n key for a problem of the whole form, such as `register.duplicate_national_id`. */
-  formError?: string;
+  formError?: MessageKey;
   signInHref?: string;
 }
 
@@ -46,7 +47,7 @@ export function registerChoicePage(shell: PageShell, props: RegisterChoiceProps)
 <h1 id="page-heading">${t(locale, 'register.heading')}</h1>
 ${clientLead(locale, props.clientName)}
 <form method="post" action="${props.action}">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 <fieldset class="choice">
 <legend>${t(locale, 'register.choose_type')}</legend>
 <div class="actions">
@@ -60,7 +61,7 @@ ${signInLink(locale, props.signInHref)}
   );
 }
 
-const optionLabelKeys: Partial<Record<OptionSource, string>> = {
+const optionLabelKeys: Partial<Record<OptionSource, 'option.gender.' | 'option.id_type.'>> = {
   genders: 'option.gender.',
   documentTypes: 'option.id_type.',
 };
@@ -88,18 +89,24 @@ function selectOptions(locale: Locale, source: OptionSource): { value: string; l
       return [first, ...sortedByName(locale, rest)];
     }
     default:
-      return values.map((value) => ({ value, label: t(locale, `${optionLabelKeys[source]}${value}`) }));
+      return values.map((value) => ({ value, label: message(locale, `${optionLabelKeys[source]}${value}`) }));
   }
 }
 
+// A field's validator reports its error as a code string; one without a message is shown as
+// the code itself, so a missing message is seen rather than hidden.
+function message(locale: Locale, code: string, params?: MessageParams): string {
+  return hasMessage(code) ? t(locale, code, params) : code;
+}
+
 function errorMessage(locale: Locale, error: FieldError): SafeHtml {
-  const message = t(locale, error.code, error.params);
-  if (error.list === undefined || error.list.length === 0) return html`${message}`;
-  return html`${message}<ul>${error.list.map((code) => html`<li>${t(locale, code)}</li>`)}</ul>`;
+  const text = message(locale, error.code, error.params);
+  if (error.list === undefined || error.list.length === 0) return html`${text}`;
+  return html`${text}<ul>${error.list.map((code) => html`<li>${message(locale, code)}</li>`)}</ul>`;
 }
 
 function summaryText(locale: Locale, error: FieldError): string {
-  return [t(locale, error.code, error.params), ...(error.list ?? []).map((code) => t(locale, code))].join(' ');
+  return [message(locale, error.code, error.params), ...(error.list ?? []).map((code) => message(locale, code))].join(' ');
 }
 
 function label(locale: Locale, field: FieldDefinition): SafeHtml {
@@ -136,7 +143,7 @@ function fieldBlock(locale: Locale, field: FieldDefinition, value: string, error
   const hint = field.hint === undefined ? html`` : html`<p class="hint" id="${hintId}">${t(locale, field.hint)}</p>`;
   const problem = error === undefined
     ? html``
-    : html`<div class="field-error" id="${errorId}"><span class="sr-only">${t(locale, 'register.error_prefix')} </span>${errorMessage(locale, error)}</div>`;
+    : html`<div class="field-error" id="${errorId}"><span class="sr-only">${t(locale, 'field.error_prefix')} </span>${errorMessage(locale, error)}</div>`;
   const describedBy = [...(field.hint === undefined ? [] : [hintId]), ...(error === undefined ? [] : [errorId])];
   return html`<div class="field${error === undefined ? '' : ' field--error'}">
 ${label(locale, field)}
@@ -158,18 +165,11 @@ function errorSummary(locale: Locale, fields: readonly FieldDefinition[], props:
       .filter(([name]) => !declared.has(name))
       .map(([, error]) => html`<li>${summaryText(locale, error)}</li>`),
   ];
-  if (items.length === 0 && props.formError === undefined) return html``;
-  const formError = props.formError === undefined
-    ? html``
-    : html`<p><span class="error-summary__icon" aria-hidden="true"></span>${t(locale, props.formError)}</p>`;
-  const fieldErrors = items.length === 0
-    ? html``
-    : html`<p><span class="error-summary__icon" aria-hidden="true"></span>${t(locale, 'register.errors_intro')}</p>
-<ul>${items}</ul>`;
-  return html`<div class="error-summary" id="register-errors" role="alert">
-${formError}
-${fieldErrors}
-</div>`;
+  const lines = [
+    ...(props.formError === undefined ? [] : [html`${t(locale, props.formError)}`]),
+    ...(items.length === 0 ? [] : [html`${t(locale, 'register.errors_intro')}`]),
+  ];
+  return summaryBox({ id: 'register-errors', lines, items });
 }
 
 /** Consecutive fields of one group share a fieldset, whose legend names the group. */
@@ -211,7 +211,7 @@ ${blocks}
 ${clientLead(locale, props.clientName)}
 ${errorSummary(locale, fields, props)}
 <form method="post" action="${props.action}">
-<input type="hidden" name="_csrf" value="${props.csrfToken}">
+${csrfField(props.csrfToken)}
 <input type="hidden" name="type" value="${props.type}">
 ${fieldsets}
 <p class="note">${t(locale, 'register.sms_note')}</p>

@@ -2,7 +2,8 @@
 // changing an expired password, and the warning before it expires. Each form carries the
 // step's signed ticket.
 import { html, type SafeHtml } from '../src/http/html.ts';
-import { t } from '../src/i18n/index.ts';
+import { t, type MessageKey } from '../src/i18n/index.ts';
+import { csrfField, errorSummary, newPasswordFields, newPasswordSummaryLines } from './components.ts';
 import { layout, type PageShell } from './layout.ts';
 
 interface StepForm {
@@ -12,26 +13,25 @@ interface StepForm {
 }
 
 function hidden(form: StepForm): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${form.csrfToken}">
+  return html`${csrfField(form.csrfToken)}
 <input type="hidden" name="ticket" value="${form.ticket}">`;
 }
 
-function errorSummary(lines: readonly string[]): SafeHtml {
-  if (lines.length === 0) return html``;
-  return html`<div class="error-summary" id="step-error" role="alert">
-${lines.map((line) => html`<p><span class="error-summary__icon" aria-hidden="true"></span>${line}</p>`)}
-</div>`;
+const errorId = 'step-error';
+
+function stepError(locale: PageShell['locale'], error: MessageKey | undefined): SafeHtml {
+  return errorSummary({ id: errorId, lines: error === undefined ? [] : [html`${t(locale, error)}`] });
 }
 
 /** The authenticator-app code, or one of the recovery codes. */
-export function totpPage(shell: PageShell, props: StepForm & { error?: string }): string {
+export function totpPage(shell: PageShell, props: StepForm & { error?: MessageKey }): string {
   const { locale } = shell;
   const invalid = props.error ? html` aria-invalid="true" aria-describedby="totp-hint step-error"` : html` aria-describedby="totp-hint"`;
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, 'totp.heading')}</h1>
-${errorSummary(props.error ? [t(locale, props.error)] : [])}
+${stepError(locale, props.error)}
 <form method="post" action="${props.action}">
 ${hidden(props)}
 <div class="field">
@@ -39,14 +39,14 @@ ${hidden(props)}
 <p class="hint" id="totp-hint">${t(locale, 'totp.code_hint')}</p>
 <input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" maxlength="20" required${invalid}>
 </div>
-<button type="submit" class="button button--primary">${t(locale, 'otp.submit')}</button>
+<button type="submit" class="button button--primary">${t(locale, 'totp.submit')}</button>
 </form>
 </section>`,
   );
 }
 
 /** Enrolment: scan the QR code (or type the key), confirm with a first code. */
-export function totpEnrolPage(shell: PageShell, props: StepForm & { qrDataUrl: string; secret: string; required: boolean; error?: string }): string {
+export function totpEnrolPage(shell: PageShell, props: StepForm & { qrDataUrl: string; secret: string; required: boolean; error?: MessageKey }): string {
   const { locale } = shell;
   const invalid = props.error ? html` aria-invalid="true" aria-describedby="step-error"` : html``;
   return layout(
@@ -54,7 +54,7 @@ export function totpEnrolPage(shell: PageShell, props: StepForm & { qrDataUrl: s
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, 'totp.enrol_heading')}</h1>
 ${props.required ? html`<p class="lead">${t(locale, 'totp.enrol_required')}</p>` : ''}
-${errorSummary(props.error ? [t(locale, props.error)] : [])}
+${stepError(locale, props.error)}
 <ol class="steps">
 <li>${t(locale, 'totp.enrol_step_app')}</li>
 <li>${t(locale, 'totp.enrol_step_scan')}<br><img class="qr" src="${props.qrDataUrl}" width="200" height="200" alt="${t(locale, 'totp.qr_alt')}"></li>
@@ -90,26 +90,17 @@ ${hidden(props)}
 }
 
 /** A new password, because the old one expired, an operator asked, or the person chose to. */
-export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; errors: readonly string[] }): string {
+export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; errors: readonly MessageKey[] }): string {
   const { locale } = shell;
-  const invalid = props.errors.length ? html` aria-invalid="true" aria-describedby="password-hint step-error"` : html` aria-describedby="password-hint"`;
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, 'password_change.heading')}</h1>
 <p class="lead">${t(locale, `password_change.reason_${props.reason}`)}</p>
-${errorSummary(props.errors.map((code) => t(locale, code)))}
+${errorSummary({ id: errorId, lines: newPasswordSummaryLines(locale, props.errors) })}
 <form method="post" action="${props.action}">
 ${hidden(props)}
-<div class="field">
-<label for="password">${t(locale, 'password_change.new_label')}</label>
-<p class="hint" id="password-hint">${t(locale, 'password_change.rules')}</p>
-<input id="password" name="password" type="password" autocomplete="new-password" maxlength="1024" required${invalid}>
-</div>
-<div class="field">
-<label for="passwordConfirmation">${t(locale, 'password_change.confirm_label')}</label>
-<input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" maxlength="1024" required>
-</div>
+${newPasswordFields(locale, { label: 'password_change.new_label', hint: 'password_change.rules', confirmationLabel: 'password_change.confirm_label' }, props.errors)}
 <button type="submit" class="button button--primary">${t(locale, 'password_change.submit')}</button>
 </form>
 </section>`,

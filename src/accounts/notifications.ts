@@ -1,20 +1,16 @@
 // SMS a person receives when something happens to their account that they should know
 // about at once (issue: password changed, account locked, new second factor) — so a
-// takeover in progress is noticed by its victim (SPEC R6). Without diacritics: one GSM-7
-// message on any phone. A failed notification never fails the action it reports.
+// takeover in progress is noticed by its victim (SPEC R6). Worded in the catalogues
+// (`sms.notice.*`), in Vietnamese, without diacritics: one GSM-7 message on any phone.
+// A failed notification never fails the action it reports.
 import { lockQuotaKeys, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
+import { t } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { SmsSender } from '../sms/index.ts';
 
 export type AccountNotice = 'password_changed' | 'account_locked' | 'second_factor_added';
-
-const MESSAGES: Record<AccountNotice, string> = {
-  password_changed: 'Mat khau tai khoan cua ban vua duoc thay doi. Neu khong phai ban, hay dat lai mat khau ngay.',
-  account_locked: 'Tai khoan cua ban tam bi khoa do nhap sai mat khau nhieu lan. Neu khong phai ban, hay dat lai mat khau.',
-  second_factor_added: 'Tai khoan cua ban vua bat xac thuc hai lop. Neu khong phai ban, hay lien he bo phan ho tro ngay.',
-};
 
 const DAY_MS = 24 * 3600_000;
 const PHONE_PURPOSE = 'otp.phone';
@@ -59,7 +55,7 @@ export class AccountNotifier {
         this.#logger.info({ notice }, 'account notification not sent: daily limit for this phone reached');
         return;
       }
-      await this.#sms.send({ to: phone, body: MESSAGES[notice] });
+      await this.#sms.send({ to: phone, body: t('vi', `sms.notice.${notice}`) });
     } catch (error) {
       this.#logger.warn({ notice, reason: (error as Error).message }, 'account notification not sent');
     }

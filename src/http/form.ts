@@ -1,13 +1,14 @@
 // Reads an application/x-www-form-urlencoded body with a hard size limit. Our forms are
 // small; anything larger is refused before it is parsed.
 import type { Context } from 'koa';
+import type { MessageKey } from '../i18n/index.ts';
 
 export const MAX_FORM_BYTES = 64 * 1024;
 
 export class FormError extends Error {
   readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string) {
+  readonly code: MessageKey;
+  constructor(status: number, code: MessageKey) {
     super(code);
     this.name = 'FormError';
     this.status = status;

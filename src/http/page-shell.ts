@@ -2,7 +2,7 @@
 // links that switch language while keeping the person where they are.
 import type { Context } from 'koa';
 import type { Config } from '../config.ts';
-import { resolveLocale, t, type Locale } from '../i18n/index.ts';
+import { resolveLocale, t, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { PageShell } from '../../views/layout.ts';
 
 const LANG_COOKIE = 'lang';
@@ -21,13 +21,28 @@ export function localeOf(ctx: Context, uiLocales?: unknown): Locale {
   return locale;
 }
 
+// A page that answers a POST has no address of its own: a language link to its path would be
+// a GET that the route refuses (405). The link goes to the GET that shows the same step (a
+// code page, a registration form), or, for a step whose state lives only in the form it
+// posts (the sign-in steps after the interaction's GET, the new password after a reset
+// code), to the GET that starts that step again. Plain links, so the switch works without
+// JavaScript (SPEC §6).
+const signInStep = /^(\/interaction\/[^/]+)\/(?:login|confirm|totp|totp-enrol|sms-code|continue|password|password-now|password-later)$/;
+const resetPassword = /^(.*)\/forgot\/password\/[^/]+$/;
+
+function shownByGet(ctx: Context): string {
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return ctx.path;
+  const path = ctx.path.replace(/\/(?:resend|done)$/, '');
+  return signInStep.exec(path)?.[1] ?? (resetPassword.test(path) ? path.replace(resetPassword, '$1/forgot') : path);
+}
+
 function withLang(ctx: Context, lang: Locale): string {
   const params = new URLSearchParams(ctx.querystring);
   params.set('lang', lang);
-  return `${ctx.path}?${params.toString()}`;
+  return `${shownByGet(ctx)}?${params.toString()}`;
 }
 
-export function pageShell(ctx: Context, config: Pick<Config, 'province'>, titleKey: string, locale = localeOf(ctx)): PageShell {
+export function pageShell(ctx: Context, config: Pick<Config, 'province'>, titleKey: MessageKey, locale = localeOf(ctx)): PageShell {
   return {
     locale,
     title: t(locale, titleKey),

@@ -21,8 +21,12 @@ export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(catalogues.vi, key);
 }
 
-/** An unknown key comes back as itself, so a missing message shows its code instead of nothing. */
-export function t(locale: Locale, key: string, params?: MessageParams): string {
+/**
+ * The key is typed, so a misspelt key fails the type-check instead of showing on a page; a
+ * string from outside (a stored code, a form field's name) goes through `hasMessage` first.
+ * An unknown key still comes back as itself at run time, so nothing is ever blank.
+ */
+export function t(locale: Locale, key: MessageKey, params?: MessageParams): string {
   const template = hasMessage(key) ? catalogues[locale][key] : key;
   if (params === undefined) return template;
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>

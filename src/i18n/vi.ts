@@ -83,6 +83,7 @@ export const vi = {
   'totp.heading': 'Nhập mã xác thực',
   'totp.code_label': 'Mã 6 số từ ứng dụng xác thực',
   'totp.code_hint': 'Mở ứng dụng xác thực trên điện thoại và nhập mã đang hiển thị. Nếu không có điện thoại, bạn có thể nhập một mã khôi phục.',
+  'totp.submit': 'Xác nhận',
   'totp.invalid': 'Mã không đúng hoặc đã hết hạn. Vui lòng nhập mã đang hiển thị trong ứng dụng.',
   'totp.replayed': 'Mã này vừa được dùng. Vui lòng đợi mã mới trong ứng dụng rồi nhập lại.',
   'totp.already_enrolled': 'Tài khoản đã có xác thực hai lớp.',
@@ -133,7 +134,7 @@ export const vi = {
   'register.sign_in_instead': 'Đã có tài khoản? Đăng nhập',
   'register.optional': 'không bắt buộc',
   'register.errors_intro': 'Vui lòng sửa các mục sau rồi bấm “Tiếp tục” lần nữa:',
-  'register.error_prefix': 'Lỗi:',
+  'field.error_prefix': 'Lỗi:',
   'register.sms_note': 'Sau khi bấm “Tiếp tục”, bạn sẽ nhận được mã xác thực gồm 6 chữ số qua tin nhắn SMS.',
   'register.submit': 'Tiếp tục',
   'register.group.account': 'Tài khoản',
@@ -218,13 +219,14 @@ export const vi = {
   'register.duplicate_national_id': 'Số giấy tờ này đã được dùng để đăng ký một tài khoản. Nếu đó là tài khoản của bạn, hãy đăng nhập; nếu quên mật khẩu, hãy chọn “Quên mật khẩu?” trên trang đăng nhập để đặt lại. Nếu bạn chưa từng đăng ký, hãy liên hệ bộ phận hỗ trợ của tỉnh.',
   'register.duplicate_tax_code': 'Mã số thuế này đã được dùng để đăng ký một tài khoản tổ chức. Nếu đó là tài khoản của đơn vị bạn, hãy đăng nhập; nếu quên mật khẩu, hãy chọn “Quên mật khẩu?” trên trang đăng nhập để đặt lại. Nếu đơn vị bạn chưa từng đăng ký, hãy liên hệ bộ phận hỗ trợ của tỉnh.',
   'register.duplicate_username': 'Tên đăng nhập này đã có người dùng. Vui lòng chọn một tên khác.',
-  'register.sms_failed': 'Hiện chưa gửi được tin nhắn SMS. Thông tin bạn nhập vẫn được giữ nguyên; vui lòng thử lại sau ít phút.',
+  'sms.send_failed': 'Hiện chưa gửi được tin nhắn SMS. Thông tin bạn nhập vẫn được giữ nguyên; vui lòng thử lại sau ít phút.',
   'register.rate_limited': 'Có quá nhiều lượt đăng ký từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau.',
   'register.done_title': 'Đăng ký thành công',
   'register.done': 'Tài khoản của bạn đã được kích hoạt. Từ nay bạn có thể đăng nhập bằng tài khoản này.',
 
   'otp.title': 'Xác thực số điện thoại',
   'otp.heading': 'Nhập mã xác thực',
+  'sms_code.heading': 'Nhập mã xác thực',
   'otp.sent': 'Mã xác thực gồm 6 chữ số đã được gửi qua tin nhắn SMS đến số {phone}.',
   'otp.code_label': 'Mã xác thực',
   'otp.code_hint': 'Gồm 6 chữ số, có trong tin nhắn SMS vừa gửi.',
@@ -238,6 +240,15 @@ export const vi = {
   'otp.rate_limited': 'Bạn đã yêu cầu quá nhiều mã. Vui lòng thử lại sau.',
   'otp.resent': 'Đã gửi mã mới. Hãy dùng mã trong tin nhắn mới nhất.',
   'otp.required': 'Vui lòng nhập mã xác thực gồm 6 chữ số.',
+
+  // SMS bodies: without diacritics, so each fits one GSM-7 message (160 characters) on any
+  // phone; the code stands alone between spaces.
+  'sms.otp.registration': 'Ma xac thuc dang ky tai khoan cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho bat ky ai.',
+  'sms.otp.password_reset': 'Ma xac thuc dat lai mat khau cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho bat ky ai.',
+  'sms.otp.sign_in': 'Ma xac thuc dang nhap cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho bat ky ai.',
+  'sms.notice.password_changed': 'Mat khau tai khoan cua ban vua duoc thay doi. Neu khong phai ban, hay dat lai mat khau ngay.',
+  'sms.notice.account_locked': 'Tai khoan cua ban tam bi khoa do nhap sai mat khau nhieu lan. Neu khong phai ban, hay dat lai mat khau.',
+  'sms.notice.second_factor_added': 'Tai khoan cua ban vua bat xac thuc hai lop. Neu khong phai ban, hay lien he bo phan ho tro ngay.',
 
   'reset.title': 'Đặt lại mật khẩu',
   'reset.heading': 'Quên mật khẩu',

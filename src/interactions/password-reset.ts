@@ -12,7 +12,7 @@ import { flushDeferredWrites, type Knex } from '../db/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
 import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused } from '../passwords/index.ts';
@@ -38,19 +38,19 @@ const NEW_PASSWORD_WINDOW_MS = 10 * 60_000;
 export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps): void {
   const { config, knex, clock, accounts, otp, audit, csrf, notifier } = deps;
 
-  function shellFor(ctx: Context, title: string) {
+  function shellFor(ctx: Context, title: MessageKey) {
     const interaction = ctx.state.interaction as Interaction | undefined;
     return pageShell(ctx, config, title, localeOf(ctx, interaction?.params.ui_locales));
   }
 
-  function renderForgot(ctx: Context, status: number, identifier?: string, error?: string) {
+  function renderForgot(ctx: Context, status: number, identifier?: string, error?: MessageKey) {
     const base = flowBase(ctx);
     ctx.status = status;
     ctx.type = 'html';
     ctx.body = forgotPasswordPage(shellFor(ctx, 'reset.title'), { csrfToken: csrf.issue(ctx, `forgot:${base}`), action: `${base}/forgot`, identifier, error });
   }
 
-  function renderOtp(ctx: Context, challenge: Challenge, status: number, message: { error?: string; errorParams?: Record<string, string | number>; notice?: string }) {
+  function renderOtp(ctx: Context, challenge: Challenge, status: number, message: { error?: MessageKey; errorParams?: Record<string, string | number>; notice?: MessageKey }) {
     const base = flowBase(ctx);
     ctx.status = status;
     ctx.type = 'html';
@@ -66,7 +66,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     });
   }
 
-  function renderNewPassword(ctx: Context, challenge: Challenge, status: number, errors: string[], error?: string) {
+  function renderNewPassword(ctx: Context, challenge: Challenge, status: number, errors: MessageKey[], error?: MessageKey) {
     const base = flowBase(ctx);
     ctx.status = status;
     ctx.type = 'html';
@@ -83,7 +83,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     return challenge?.purpose === 'password_reset' ? challenge : undefined;
   }
 
-  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: MessageKey; params?: Record<string, number> } | undefined> {
     try {
       // The code itself goes out after this answer (issue 10.4): see SmsOtp#send.
       await otp.send(challenge, ctx.ip);
@@ -169,7 +169,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     const password = form.password ?? '';
     const account = await accounts.findById(challenge.subject);
     if (!account) return showError(ctx, config, 410, 'otp.expired');
-    const broken: string[] = checkPassword(password, config.passwordPolicy, {
+    const broken: MessageKey[] = checkPassword(password, config.passwordPolicy, {
       nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
     });
     if (password !== (form.passwordConfirmation ?? '')) broken.push('password.mismatch');

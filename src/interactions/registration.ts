@@ -14,7 +14,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { hasMessage, t, type MessageKey } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import { OtpError, type SmsOtp } from '../otp/index.ts';
 import { hashPassword } from '../passwords/index.ts';
@@ -39,8 +39,10 @@ type AccountType = 'citizen' | 'organization';
 const isAccountType = (value: unknown): value is AccountType => value === 'citizen' || value === 'organization';
 
 // Notices and errors that may travel in a redirect's query string: only these keys.
-const NOTICES = new Set(['otp.sent', 'otp.resent']);
-const ERRORS = new Set(['register.sms_failed', 'otp.rate_limited']);
+const NOTICES = new Set<MessageKey>(['otp.sent', 'otp.resent']);
+const ERRORS = new Set<MessageKey>(['sms.send_failed', 'otp.rate_limited']);
+const fromQuery = (allowed: ReadonlySet<MessageKey>, value: unknown): MessageKey | undefined =>
+  typeof value === 'string' && hasMessage(value) && allowed.has(value) ? value : undefined;
 
 /** Adds the registration pages to `router` (the interaction router, or a standalone one). */
 export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): void {
@@ -58,12 +60,12 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     return flowBase(ctx) || undefined;
   }
 
-  function shellFor(ctx: Context, title: string) {
+  function shellFor(ctx: Context, title: MessageKey) {
     const interaction = ctx.state.interaction as Interaction | undefined;
     return pageShell(ctx, config, title, localeOf(ctx, interaction?.params.ui_locales));
   }
 
-  async function renderForm(ctx: Context, type: AccountType, status: number, values: Record<string, string>, errors: Record<string, { code: string; params?: Record<string, string | number> }>, formError?: string) {
+  async function renderForm(ctx: Context, type: AccountType, status: number, values: Record<string, string>, errors: Record<string, { code: string; params?: Record<string, string | number> }>, formError?: MessageKey) {
     const base = flowBase(ctx);
     ctx.status = status;
     ctx.type = 'html';
@@ -79,7 +81,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     });
   }
 
-  async function renderOtp(ctx: Context, pendingId: string, phone: string, status: number, message: { error?: string; errorParams?: Record<string, string | number>; notice?: string }) {
+  async function renderOtp(ctx: Context, pendingId: string, phone: string, status: number, message: { error?: MessageKey; errorParams?: Record<string, string | number>; notice?: MessageKey }) {
     const base = flowBase(ctx);
     ctx.status = status;
     ctx.type = 'html';
@@ -93,7 +95,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
   }
 
   /** Sends a code; a failure leaves the registration waiting for a resend. */
-  async function sendCode(ctx: Context, pendingId: string, challengeId: string): Promise<{ error: string; params?: Record<string, number> } | undefined> {
+  async function sendCode(ctx: Context, pendingId: string, challengeId: string): Promise<{ error: MessageKey; params?: Record<string, number> } | undefined> {
     const challenge = await otp.find(challengeId);
     if (!challenge) return { error: 'otp.expired' };
     try {
@@ -102,7 +104,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
       return undefined;
     } catch (error) {
       if (error instanceof OtpError) return { error: error.code, params: error.params };
-      if (error instanceof SmsDeliveryError) return { error: 'register.sms_failed' };
+      if (error instanceof SmsDeliveryError) return { error: 'sms.send_failed' };
       throw error;
     }
   }
@@ -127,7 +129,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     ctx.type = 'html';
     ctx.body = noticePage(shell, {
       title: t(shell.locale, done ? 'register.done_title' : 'register.title'),
-      message: t(shell.locale, done ? 'register.done' : `register.${finished.outcome}`),
+      message: t(shell.locale, finished.outcome === 'activated' ? 'register.done' : `register.${finished.outcome}`),
       link: links[finished.outcome],
     });
   }
@@ -194,8 +196,8 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
   router.get('/register/verify/:id', async (ctx) => {
     const registration = await waitingRegistration(ctx);
     if (!registration) return;
-    const error = typeof ctx.query.error === 'string' && ERRORS.has(ctx.query.error) ? ctx.query.error : undefined;
-    const notice = typeof ctx.query.notice === 'string' && NOTICES.has(ctx.query.notice) ? ctx.query.notice : undefined;
+    const error = fromQuery(ERRORS, ctx.query.error);
+    const notice = fromQuery(NOTICES, ctx.query.notice);
     await renderOtp(ctx, registration.id, registration.account.phone!, 200, { error, notice });
   });
 

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 import { errorPage } from '../../views/error.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -13,7 +13,7 @@ export function requestFacts(ctx: Context) {
   return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null };
 }
 
-export function showError(ctx: Context, config: Config, status: number, code: string): void {
+export function showError(ctx: Context, config: Config, status: number, code: MessageKey): void {
   const shell = pageShell(ctx, config, 'error.title');
   ctx.status = status;
   ctx.type = 'html';

@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { FormError, readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import type { ConsentStore } from '../oidc/consents.ts';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.ts';
@@ -66,7 +66,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     return Math.max(1, Math.ceil((until.getTime() - clock.now().getTime()) / 60_000));
   }
 
-  async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: string, errorParams?: Record<string, number>) {
+  async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: MessageKey, errorParams?: Record<string, number>) {
     const shell = pageShell(ctx, config, 'login.title', localeOf(ctx, interaction.params.ui_locales));
     const client = await clientOf(interaction);
     ctx.status = status;

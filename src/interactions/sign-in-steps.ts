@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import { ACR, levelToReach } from '../oidc/configuration.ts';
 import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
@@ -59,7 +60,7 @@ export function wantsSecondFactor(interaction: Interaction): boolean {
 export function signInSteps(deps: SignInStepDeps) {
   const { config, knex, clock, provider, accounts, totp, otp, lockout, notifier, audit, csrf, tickets } = deps;
 
-  function shellFor(ctx: Context, interaction: Interaction, title: string) {
+  function shellFor(ctx: Context, interaction: Interaction, title: MessageKey) {
     return pageShell(ctx, config, title, localeOf(ctx, interaction.params.ui_locales));
   }
 
@@ -78,7 +79,7 @@ export function signInSteps(deps: SignInStepDeps) {
     };
   }
 
-  async function sendSignInCode(ctx: Context, account: Account, ticket: StepState, interaction: Interaction, error?: { error: string; errorParams?: Record<string, number> }) {
+  async function sendSignInCode(ctx: Context, account: Account, ticket: StepState, interaction: Interaction, error?: { error: MessageKey; errorParams?: Record<string, number> }) {
     const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : await otp.create({ purpose: 'sign_in', subject: account.id, phone: account.phone! });
     let failure = error;
     if (!ticket.challengeId && challenge) {
@@ -86,18 +87,18 @@ export function signInSteps(deps: SignInStepDeps) {
         await otp.send(challenge, ctx.ip);
       } catch (sendError) {
         if (sendError instanceof OtpError) failure = { error: sendError.code, errorParams: sendError.params };
-        else if (sendError instanceof SmsDeliveryError) failure = { error: 'register.sms_failed' };
+        else if (sendError instanceof SmsDeliveryError) failure = { error: 'sms.send_failed' };
         else throw sendError;
       }
     }
     const next = { ...ticket, challengeId: challenge!.id };
     const form = step(ctx, interaction, next, 'sms-code');
-    render(ctx, failure ? 400 : 200, otpPage(shellFor(ctx, interaction, 'totp.heading'), {
+    render(ctx, failure ? 400 : 200, otpPage(shellFor(ctx, interaction, 'sms_code.heading'), {
       csrfToken: form.csrfToken,
       action: form.action,
       resendAction: `/interaction/${interaction.uid}/sms-code/resend`,
       hidden: { ticket: form.ticket },
-      heading: 'totp.heading',
+      heading: 'sms_code.heading',
       maskedPhone: maskPhone(account.phone!),
       ...failure,
     }));
@@ -229,7 +230,7 @@ export function signInSteps(deps: SignInStepDeps) {
         return sendSignInCode(ctx, account, ticket, interaction);
       } catch (error) {
         if (error instanceof OtpError) return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
-        if (error instanceof SmsDeliveryError) return sendSignInCode(ctx, account, ticket, interaction, { error: 'register.sms_failed' });
+        if (error instanceof SmsDeliveryError) return sendSignInCode(ctx, account, ticket, interaction, { error: 'sms.send_failed' });
         throw error;
       }
     });
@@ -277,7 +278,7 @@ export function signInSteps(deps: SignInStepDeps) {
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       const password = form.password ?? '';
-      const errors: string[] = checkPassword(password, config.passwordPolicy, {
+      const errors: MessageKey[] = checkPassword(password, config.passwordPolicy, {
         nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
       });
       if (password !== (form.passwordConfirmation ?? '')) errors.push('password.mismatch');

@@ -10,7 +10,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { pageShell } from '../http/page-shell.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 import { TotpError, type TotpFactors } from '../otp/index.ts';
 import { noticePage } from '../../views/password-reset.ts';
 import { recoveryCodesPage, totpEnrolPage } from '../../views/security.ts';
@@ -31,7 +31,7 @@ const PATH = '/account/two-factor';
 export function addTwoFactorRoutes(router: Router, deps: TwoFactorDeps): void {
   const { config, provider, accounts, totp, notifier, audit, csrf } = deps;
 
-  function notice(ctx: Context, status: number, titleKey: string, messageKey: string) {
+  function notice(ctx: Context, status: number, titleKey: MessageKey, messageKey: MessageKey) {
     const shell = pageShell(ctx, config, titleKey);
     ctx.status = status;
     ctx.type = 'html';
@@ -45,7 +45,7 @@ export function addTwoFactorRoutes(router: Router, deps: TwoFactorDeps): void {
     return account?.status === 'active' ? account : undefined;
   }
 
-  async function renderEnrolment(ctx: Context, accountId: string, label: string, status: number, error?: string) {
+  async function renderEnrolment(ctx: Context, accountId: string, label: string, status: number, error?: MessageKey) {
     const enrolment = await totp.beginEnrolment(accountId, label);
     ctx.status = status;
     ctx.type = 'html';

@@ -6,6 +6,7 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { lockQuotaKeys, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
+import { t, type Locale } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { SmsSender } from '../sms/index.ts';
@@ -82,10 +83,13 @@ interface SendRecord {
   allAddresses: boolean;
 }
 
-/** What the SMS says; kept without diacritics so it fits one GSM-7 message on any phone. */
-export function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number): string {
-  const what = { registration: 'dang ky tai khoan', password_reset: 'dat lai mat khau', sign_in: 'dang nhap' }[purpose];
-  return `Ma xac thuc ${what} cua ban la ${code}, hieu luc ${ttlMinutes} phut. Khong cung cap ma nay cho bat ky ai.`;
+/**
+ * What the SMS says, worded in the catalogues (`sms.otp.*`) beside the pages' messages; in
+ * Vietnamese unless a language is given (SPEC §6), kept without diacritics so it fits one
+ * GSM-7 message on any phone.
+ */
+export function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number, locale: Locale = 'vi'): string {
+  return t(locale, `sms.otp.${purpose}`, { code, minutes: ttlMinutes });
 }
 
 export class SmsOtp {

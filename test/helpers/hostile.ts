@@ -2,7 +2,7 @@
 // and that nothing was stored. Counts are per client or per account, so tests that run
 // side by side in one file do not see each other's rows.
 import { escapeHtml } from '../../src/http/html.ts';
-import { t } from '../../src/i18n/index.ts';
+import { t, type MessageKey } from '../../src/i18n/index.ts';
 import type { TestServer } from './server.ts';
 import { UserAgent, type Page } from './user-agent.ts';
 
@@ -36,7 +36,7 @@ export async function interactionOutcome(server: TestServer, page: Page): Promis
 }
 
 /** Whether the page shows the Vietnamese message for `key`, as the server escapes it. */
-export function showsMessage(page: Page, key: string): boolean {
+export function showsMessage(page: Page, key: MessageKey): boolean {
   return page.body.includes(escapeHtml(t('vi', key)));
 }
 

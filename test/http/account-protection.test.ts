@@ -7,7 +7,7 @@ import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBAC
 import { createCitizenAccount } from '../../src/accounts/operator-create.ts';
 import { hashPassword } from '../../src/passwords/index.ts';
 import { accountThrottleKeys } from '../../src/accounts/index.ts';
-import { t as translate } from '../../src/i18n/index.ts';
+import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
 
 let now = Date.now();
@@ -24,7 +24,7 @@ test.after.always(async () => {
   await server?.stop();
 });
 
-const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+const shows = (page: Page, key: MessageKey, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
 const knex = () => server.services.db.knex;
 
 async function submit(agent: UserAgent, page: Page, fields: Record<string, string>, index = 0) {
@@ -177,6 +177,19 @@ test.serial('an app asking for more than a password gets an SMS step-up for a pe
   const tokens = await tokensFrom(agent, start, await submit(agent, page, { code: await latestCode(server, '+84977000104') }));
   t.is(tokens.claims()!.acr, 'urn:xacthuc:loa:2');
   t.deepEqual(tokens.claims()!.amr, ['pwd', 'sms']);
+});
+
+test.serial('the SMS step of a sign-in has its own heading, and its English link opens the same sign-in in English', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0977000112' });
+  const agent = new UserAgent();
+  const { page } = await passwordStep(agent, citizen.nationalId, citizen.password, { acr_values: 'urn:xacthuc:loa:2' });
+  t.regex(page.body, new RegExp(`<h1 id="page-heading">${escapeHtml(translate('vi', 'sms_code.heading'))}</h1>`));
+  // The step answered a POST; its state lives in its form, so the link restarts the sign-in.
+  const href = /<a href="([^"]+)" hreflang="en"/.exec(page.body)![1].replace(/&amp;/g, '&');
+  const english = await agent.get(new URL(href, page.url).href);
+  t.is(english.status, 200);
+  t.regex(english.body, /<html lang="en"/);
+  t.true(english.body.includes(escapeHtml(translate('en', 'login.heading'))));
 });
 
 test.serial('a person signed in with a password only is stepped up by SMS when an app asks for loa:2, and not asked again after', async (t) => {

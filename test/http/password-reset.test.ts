@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
-import { t as translate } from '../../src/i18n/index.ts';
+import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
 
 let server: TestServer;
@@ -16,7 +16,7 @@ test.after.always(async () => {
   await server?.stop();
 });
 
-const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+const shows = (page: Page, key: MessageKey, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
 const newPassword = 'Đèo-Hải-Vân-mây-9';
 
 async function submit(agent: UserAgent, page: Page, fields: Record<string, string>, index = 0) {
@@ -48,7 +48,7 @@ test('reset by SMS: the old refresh token stops working, the old password too, t
   const passwordPage = await submit(person, codePage, { code: await latestCode(server, '+84935111222') });
   const weak = await submit(person, passwordPage, { password: 'abc', passwordConfirmation: 'abc' });
   t.is(weak.status, 400);
-  for (const rule of ['password.too_short', 'password.needs_upper', 'password.needs_digit', 'password.needs_special']) t.true(shows(weak, rule), rule);
+  for (const rule of ['password.too_short', 'password.needs_upper', 'password.needs_digit', 'password.needs_special'] as const) t.true(shows(weak, rule), rule);
   const done = await submit(person, weak, { password: newPassword, passwordConfirmation: newPassword });
   t.is(done.status, 200);
   t.true(shows(done, 'reset.done'));

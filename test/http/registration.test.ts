@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
-import { t as translate } from '../../src/i18n/index.ts';
+import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
 import { citizenRegistration, REGISTRATION_PASSWORD } from '../helpers/registration-form.ts';
 
@@ -38,7 +38,7 @@ function citizen(changes: Record<string, string> = {}) {
 }
 
 const e164 = (phone: string) => `+84${phone.slice(1)}`;
-const shows = (page: Page, key: string, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
+const shows = (page: Page, key: MessageKey, params?: Record<string, string | number>) => page.body.includes(escapeHtml(translate('vi', key, params)));
 
 /** Opens the registration form from the sign-in page of a new authorization request. */
 async function openForm(agent: UserAgent, type: 'citizen' | 'organization', standalone = false) {
@@ -269,6 +269,18 @@ test('two simultaneous registrations of one person end in exactly one account', 
   t.is(rows.length, 1);
 });
 
+test('a registration form sent back with errors switches to English by its link, with a GET of the same form', async (t) => {
+  const agent = new UserAgent();
+  const page = await agent.get(`${server.url}/register/citizen`);
+  const refused = await submitForm(agent, page, citizen({ idNumber: '12' }));
+  t.is(refused.status, 400);
+  const href = /<a href="([^"]+)" hreflang="en"/.exec(refused.body)![1].replace(/&amp;/g, '&');
+  const english = await agent.get(new URL(href, refused.url).href);
+  t.is(english.status, 200);
+  t.regex(english.body, /<html lang="en"/);
+  t.true(english.body.includes(escapeHtml(translate('en', 'register.heading_citizen'))));
+});
+
 test('an SMS provider failure shows a clear error and keeps the registration for a retry', async (t) => {
   const failing = await startTestServer({ env: { SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://localhost:9/unreachable' } });
   try {
@@ -276,10 +288,10 @@ test('an SMS provider failure shows a clear error and keeps the registration for
     const page = await agent.get(`${failing.url}/register/citizen`);
     const values = citizen();
     const otpPage = await submitForm(agent, page, values);
-    t.true(shows(otpPage, 'register.sms_failed'));
+    t.true(shows(otpPage, 'sms.send_failed'));
     t.is(Number((await failing.services.db.knex('pending_registrations').count({ n: '*' }))[0].n), 1, 'kept for a retry');
     const retry = await agent.submit(otpPage, readForm(otpPage, undefined, 1));
-    t.true(shows(retry, 'register.sms_failed'), 'a resend is allowed at once, and fails the same way');
+    t.true(shows(retry, 'sms.send_failed'), 'a resend is allowed at once, and fails the same way');
   } finally {
     await failing.stop();
   }

@@ -108,6 +108,27 @@ test('the sign-in page speaks Vietnamese by default, English on request, and nam
   t.is(person.cookies.get('lang'), 'en', 'and is remembered');
 });
 
+test('a failed sign-in answers a POST; its English link opens the same sign-in in English', async (t) => {
+  const rp = await discover(server, await createTestClient(server));
+  const { t: translate } = await import('../../src/i18n/index.ts');
+  const { escapeHtml } = await import('../../src/http/html.ts');
+  const person = new UserAgent();
+  const page = await person.get((await startAuthorization(rp)).url.href);
+  const form = readForm(page);
+  const failed = await person.submit(page, { action: form.action, fields: { ...form.fields, identifier: '046090000999', password: 'Sai-Mật-Khẩu-91' } });
+  t.is(failed.status, 401);
+  t.true(failed.body.includes(escapeHtml(translate('vi', 'signin.failed'))));
+
+  // The link a person follows, as written in the page (the path of the POST would answer 405).
+  const href = /<a href="([^"]+)" hreflang="en"/.exec(failed.body)![1].replace(/&amp;/g, '&');
+  const english = await person.get(new URL(href, failed.url).href);
+  t.is(english.status, 200);
+  t.regex(english.body, /<html lang="en"/);
+  t.true(english.body.includes(escapeHtml(translate('en', 'login.heading'))));
+  t.true(english.body.includes('name="password"'), 'the sign-in form of the same interaction');
+  t.is(new URL(readForm(english).action, english.url).pathname, new URL(form.action, page.url).pathname);
+});
+
 test('prompt=login asks for the password again, and a consent given afterwards does not ask for it a second time', async (t) => {
   const client = await createTestClient(server);
   const citizen = await createTestCitizen(server);

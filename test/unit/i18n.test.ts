@@ -1,6 +1,6 @@
 import test from 'ava';
 import { en } from '../../src/i18n/en.ts';
-import { resolveLocale, t as translate } from '../../src/i18n/index.ts';
+import { resolveLocale, t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { vi } from '../../src/i18n/vi.ts';
 
 test('every Vietnamese message has a non-empty English message and the reverse', (t) => {
@@ -20,7 +20,7 @@ test('every placeholder in a Vietnamese message also appears in its English mess
 });
 
 test('the domain error codes have messages in both languages', (t) => {
-  const codes = [
+  const codes: MessageKey[] = [
     'signin.failed',
     'signin.identifier_required',
     'signin.password_required',
@@ -50,8 +50,12 @@ test('leaves a placeholder without a value as written', (t) => {
   t.is(translate('en', 'login.continue_to', {}), 'Sign in to continue to {client}');
 });
 
-test('returns an unknown key as itself', (t) => {
+// A misspelt key is a type error (tsc checks that each line below is one); a key that
+// reaches t() anyway, from a cast or plain JavaScript, shows as itself rather than nothing.
+test('an unknown key is refused by the type-check, and comes back as itself at run time', (t) => {
+  // @ts-expect-error -- not a message key
   t.is(translate('vi', 'no.such.key'), 'no.such.key');
+  // @ts-expect-error -- an Object.prototype name is not a message key either
   t.is(translate('en', 'constructor'), 'constructor');
 });
 

@@ -6,7 +6,7 @@ import {
   type FieldError,
   type RegistrationResult,
 } from '../../src/accounts/registration/index.ts';
-import { t as translate } from '../../src/i18n/index.ts';
+import { hasMessage, t as translate } from '../../src/i18n/index.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { registerFormPage } from '../../views/register.ts';
 import { normalizeEmail } from '../../src/accounts/email.ts';
@@ -335,6 +335,10 @@ test('every error the validation gives has a message in both languages', (t) => 
   }
   t.true(codes.size > 20);
   for (const code of codes) {
+    if (!hasMessage(code)) {
+      t.fail(`${code} has no message`);
+      continue;
+    }
     t.not(translate('vi', code), code, code);
     t.not(translate('en', code), code, code);
   }
@@ -348,6 +352,7 @@ test('the declaration is frozen: it cannot be changed at run time', (t) => {
 test('adding an optional field is a one-entry change: the form shows it and the account stores it', (t) => {
   const nickname: FieldDefinition = {
     name: 'nickname',
+    // @ts-expect-error -- a label needs its words in src/i18n; without them the page shows the key
     label: 'field.nickname',
     group: 'register.group.person',
     kind: 'text',

@@ -2,6 +2,7 @@
 // server-side validation and the stored account are all derived from these lists, so a field
 // is added, dropped or made optional by editing one entry here (and its words in src/i18n):
 // Art. 8.2 itself says "the fields may change when the app is upgraded".
+import type { MessageKey } from '../../i18n/index.ts';
 import type { PasswordPolicy } from '../../passwords/index.ts';
 import type { NewAccount } from '../store.ts';
 import type { OptionSource } from './options.ts';
@@ -38,11 +39,11 @@ export interface FieldDefinition {
   /** The form field's name and the input's id. */
   readonly name: string;
   /** i18n key of the visible label. */
-  readonly label: string;
+  readonly label: MessageKey;
   /** i18n key of a hint shown under the label. */
-  readonly hint?: string;
+  readonly hint?: MessageKey;
   /** i18n key of the fieldset legend; consecutive fields with one group share a fieldset. */
-  readonly group: string;
+  readonly group: MessageKey;
   readonly kind: FieldKind;
   readonly inputmode?: 'numeric' | 'text';
   /** HTML autofill token (SPEC §6); `off` where none describes the field. */
