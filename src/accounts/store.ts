@@ -88,6 +88,9 @@ const COLUMNS = [
   'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'password_change_required', 'roles', 'updated_at',
 ];
 
+/** Any of the identifier columns equal to its binding (`AccountStore#matchesOf`), in table or alias `table`. */
+const MATCHES = (table: string) => ['username', 'national_id_hmac', 'tax_code_hmac', 'phone_hmac'].map((column) => `${table}.${column} = ?`).join(' OR ');
+
 function isoDate(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) {
@@ -108,7 +111,7 @@ export class AccountStore {
     this.#sealer = sealer;
     this.#rowsById = batched(async (ids) => {
       const unique = [...new Set(ids)];
-      const rows: Array<Record<string, any>> = await knex('accounts').select(COLUMNS).whereIn('id', unique).options(prepared(`accounts_by_id_${unique.length}`));
+      const rows: Array<Record<string, any>> = await knex('accounts').select(COLUMNS).whereRaw('id = ANY (CAST(? AS uuid[]))', [unique]).options(prepared('accounts_by_id'));
       const byId = new Map(rows.map((row) => [row.id as string, row]));
       return ids.map((id) => byId.get(id));
     });
@@ -185,28 +188,32 @@ export class AccountStore {
     return row ? this.#toAccount(row) : undefined;
   }
 
-  #matchesOf(candidates: IdentifierCandidates): { shape: string; matches: Array<[string, string]> } {
+  /**
+   * The candidates as the bindings of `MATCHES`, one per identifier column, NULL for a
+   * candidate not given (`column = NULL` matches nothing): one statement text whichever
+   * candidates the typed text parses as (db/batch.ts `prepared`).
+   */
+  #matchesOf(candidates: IdentifierCandidates): { any: boolean; values: Array<string | null> } {
     const { username, nationalId, taxCode, phone } = candidates;
-    const matches: Array<[string, string]> = [];
-    if (username) matches.push(['username', username.toLowerCase()]);
-    if (nationalId) matches.push(['national_id_hmac', this.#sealer.lookup(nationalId, PURPOSE.nationalId)]);
-    if (taxCode) matches.push(['tax_code_hmac', this.#sealer.lookup(taxCode, PURPOSE.taxCode)]);
-    if (phone) matches.push(['phone_hmac', this.#sealer.lookup(phone, PURPOSE.phone)]);
-    return { shape: [username, nationalId, taxCode, phone].map((candidate) => (candidate ? 1 : 0)).join(''), matches };
+    const values = [
+      username ? username.toLowerCase() : null,
+      nationalId ? this.#sealer.lookup(nationalId, PURPOSE.nationalId) : null,
+      taxCode ? this.#sealer.lookup(taxCode, PURPOSE.taxCode) : null,
+      phone ? this.#sealer.lookup(phone, PURPOSE.phone) : null,
+    ];
+    return { any: values.some((value) => value !== null), values };
   }
 
   /** Active accounts matching any candidate; callers treat more than one match as no match. */
   async findActiveByIdentifier(candidates: IdentifierCandidates): Promise<Account[]> {
-    const { shape, matches } = this.#matchesOf(candidates);
-    if (!matches.length) return [];
+    const { any, values } = this.#matchesOf(candidates);
+    if (!any) return [];
     const rows = await this.#knex('accounts')
       .select(COLUMNS)
       .where({ status: 'active' })
-      .andWhere((where) => {
-        for (const [column, value] of matches) where.orWhere(column, value);
-      })
+      .andWhereRaw(`(${MATCHES('accounts')})`, values)
       .limit(2)
-      .options(prepared(`accounts_by_identifier_${shape}`));
+      .options(prepared('accounts_by_identifier'));
     return rows.map((row) => this.#toAccount(row));
   }
 
@@ -218,7 +225,7 @@ export class AccountStore {
    * count and a read would take three on every password sign-in.
    */
   async findForSignIn(candidates: IdentifierCandidates, keys: AttemptKeys, counting: CountingSql): Promise<{ accounts: Account[]; counted: CountedKey[] }> {
-    const { shape, matches } = this.#matchesOf(candidates);
+    const { values } = this.#matchesOf(candidates);
     const counted = [...new Set([...keys.identifiers, ...keys.pairs, keys.ip])];
     const since = rowsVersion();
     const { rows } = (await this.#knex.raw(
@@ -226,15 +233,15 @@ export class AccountStore {
          SELECT ${COLUMNS.map((column) => `a.${column}`).join(', ')},
                 EXISTS (SELECT 1 FROM totp_factors f WHERE f.account_id = a.id AND f.confirmed_at IS NOT NULL) AS totp_enrolled
          FROM accounts a
-         WHERE a.status = 'active' AND (${matches.length ? matches.map(([column]) => `a.${column} = ?`).join(' OR ') : 'false'})
+         WHERE a.status = 'active' AND (${MATCHES('a')})
          LIMIT 2
        ), attempt AS (
-         SELECT v.key FROM (VALUES ${counted.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)
+         SELECT v.key FROM unnest(CAST(? AS text[])) AS v(key)
        ), ${counting.ctes}
        SELECT m.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c) AS counted
        FROM (SELECT 1) AS one LEFT JOIN matched m ON true`,
-      [...matches.map(([, value]) => value), ...counted, ...counting.bindings],
-    ).options(prepared(`accounts_for_sign_in_${shape}_${counted.length}`))) as { rows: Array<Record<string, any>> };
+      [...values, counted, ...counting.bindings],
+    ).options(prepared('accounts_for_sign_in'))) as { rows: Array<Record<string, any>> };
     const counts = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
     const accounts = rows.filter((row) => row.id);
     for (const row of accounts) keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);

@@ -56,7 +56,10 @@ export function batched<I, O>(run: BatchRunner<I, O>, maxBatch = MAX_BATCH): (in
 /**
  * Options for a named prepared statement (node-postgres): parsed and planned once per
  * connection instead of at every call, which on a cheap look-up costs more than running it.
- * The text must depend on nothing but `name`: a batched statement names its batch size.
+ * The text must depend on nothing but `name`, and not on the batch: a batched statement
+ * takes its keys or rows as arrays (`unnest(CAST(? AS text[]))`), so a connection prepares
+ * one statement per operation whatever the batch sizes, and a statement cache such as
+ * PgBouncer's `max_prepared_statements` holds them all.
  */
 export function prepared(name: string): { name: string } {
   return { name: `xacthuc_${name}` };

@@ -88,6 +88,12 @@ const COLUMNS = ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'acco
 const TYPES = ['text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'] as const;
 const UPDATED = COLUMNS.slice(2).map((column) => `${column} = excluded.${column}`).join(', ');
 
+/**
+ * The (model, key) pairs of a batch as a relation, from two array bindings (`keyColumns`):
+ * one statement text whatever the batch size (db/batch.ts `prepared`).
+ */
+const KEYS = 'SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]))';
+
 type StoredRow = Record<(typeof COLUMNS)[number], Knex.Value>;
 
 /**
@@ -118,8 +124,14 @@ const alive = (table: string) => `(${table}.expires_at IS NULL OR ${table}.expir
 /** Rows and keys in one order, so that two statements never lock the same rows crosswise. */
 const inKeyOrder = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-/** The (model, key) pairs of a batch, for `WHERE (model, column) IN (…)`, in key order. */
-const pairs = (keys: Key[]) => inKeyOrder(keys, ({ model, value }) => keyOf(model, value)).map(({ model, value }) => [model, value]);
+/** The (model, key) pairs of a batch, for `WHERE (model, column) IN (${KEYS})`, in key order: the models, then the keys. */
+const keyColumns = (keys: Key[]): [string[], string[]] => {
+  const ordered = inKeyOrder(keys, ({ model, value }) => keyOf(model, value));
+  return [ordered.map(({ model }) => model), ordered.map(({ value }) => value)];
+};
+
+/** A stored row's value as an element of its column's array binding (a null element is SQL NULL; knex's types know no such array). */
+const element = (value: Knex.Value): string | null => (value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value));
 
 /**
  * One answer per caller: oidc-provider changes what it is given (a Session's authorizations,
@@ -147,9 +159,9 @@ function modelStatements(knex: Knex) {
   const finder = (column: Lookup) => batched<Key, Row | undefined>(async (keys) => {
     const rows: Array<Row & { model: string; key: string }> = await knex(TABLE)
       .select('model', { key: column }, 'payload', 'consumed_at')
-      .whereIn(['model', column], pairs(keys))
+      .whereRaw(`(model, ${column}) IN (${KEYS})`, keyColumns(keys))
       .whereRaw(alive(TABLE))
-      .options(prepared(`oidc_find_by_${column}_${keys.length}`));
+      .options(prepared(`oidc_find_by_${column}`));
     const found = new Map<string, Row>();
     for (const row of rows) if (!found.has(keyOf(row.model, row.key))) found.set(keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at });
     return perCaller(keys, found);
@@ -182,9 +194,9 @@ function modelStatements(knex: Knex) {
          LEFT JOIN ${TABLE} sgr ON sgr.model = 'Grant' AND sgr.id = e.value ->> 'grantId' AND ${alive('sgr')}
          WHERE e.value ->> 'grantId' IS NOT NULL
        ) sg ON true
-       WHERE (t.model, t.id) IN (${keys.map(() => '(?, ?)').join(', ')}) AND ${alive('t')}`,
-      pairs(keys).flat(),
-    ).options(prepared(`oidc_find_by_id_${keys.length}`))) as { rows: Array<Record<string, any>> };
+       WHERE (t.model, t.id) IN (${KEYS}) AND ${alive('t')}`,
+      keyColumns(keys),
+    ).options(prepared('oidc_find_by_id'))) as { rows: Array<Record<string, any>> };
     const found = new Map<string, RowWithNext>(rows.map((row) => {
       const next: RowWithNext['next'] = [];
       if (row.next_grant) next.push(['Grant', kept.byId(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
@@ -208,37 +220,34 @@ function modelStatements(knex: Knex) {
       const last = new Map<string, PendingWrite>();
       for (const write of lists.flat()) addWrite(last, write);
       const writes = inKeyOrder([...last.values()], (write) => write.key);
-      const gone = writes.flatMap((write) => (write.kind === 'destroy' || write.replaces ? [[write.model, write.id]] : []));
+      const gone = writes.filter((write) => write.kind === 'destroy' || write.replaces);
       const rows = writes.flatMap((write) => (write.kind === 'upsert' ? [write.row] : []));
-      if (rows.length === 0) {
-        await knex(TABLE).whereIn(['model', 'id'], gone).delete().options(prepared(`oidc_destroy_${gone.length}`));
-      } else if (gone.length === 0) {
-        await knex(TABLE).insert(rows).onConflict(['model', 'id']).merge(COLUMNS.slice(2)).options(prepared(`oidc_upsert_${rows.length}`));
-      } else {
-        // A session that gets a new id keeps its uid, and a replaced row keeps its key: the
-        // old rows must be gone before the new ones are checked against the unique indexes,
-        // so the insert reads the delete.
-        const tuple = `(${TYPES.map((type) => `CAST(? AS ${type})`).join(', ')})`;
-        await knex.raw(
-          `WITH gone AS (DELETE FROM ${TABLE} WHERE (model, id) IN (${gone.map(() => '(?, ?)').join(', ')}) RETURNING 1)
-           INSERT INTO ${TABLE} (${COLUMNS.join(', ')})
-           SELECT * FROM (VALUES ${rows.map(() => tuple).join(', ')}) AS v (${COLUMNS.join(', ')})
-           WHERE (SELECT count(*) FROM gone) >= 0
-           ON CONFLICT (model, id) DO UPDATE SET ${UPDATED}`,
-          [...gone.flat(), ...rows.flatMap((row) => COLUMNS.map((column) => row[column]))],
-        ).options(prepared(`oidc_write_${gone.length}_${rows.length}`));
-      }
+      // One statement for any mix of destroys and upserts, its rows as one array per column.
+      // A session that gets a new id keeps its uid, and a replaced row keeps its key: the
+      // old rows must be gone before the new ones are checked against the unique indexes,
+      // so the insert reads the delete. Rows go in key order (WITH ORDINALITY), so that two
+      // batches never lock the same rows crosswise.
+      await knex.raw(
+        `WITH gone AS (DELETE FROM ${TABLE} WHERE (model, id) IN (${KEYS}) RETURNING 1)
+         INSERT INTO ${TABLE} (${COLUMNS.join(', ')})
+         SELECT ${COLUMNS.map((column) => `v.${column}`).join(', ')}
+         FROM unnest(${TYPES.map((type) => `CAST(? AS ${type}[])`).join(', ')}) WITH ORDINALITY AS v (${COLUMNS.join(', ')}, position)
+         WHERE (SELECT count(*) FROM gone) >= 0
+         ORDER BY v.position
+         ON CONFLICT (model, id) DO UPDATE SET ${UPDATED}`,
+        [gone.map((write) => write.model), gone.map((write) => write.id), ...COLUMNS.map((column) => rows.map((row) => element(row[column])) as string[])],
+      ).options(prepared('oidc_write'));
       return lists.map(() => undefined);
     }),
 
     /** True for the one request that marked the row consumed; false for every other. */
     consume: batched<Key, boolean>(async (keys) => {
       const updated: Array<{ model: string; id: string }> = await knex(TABLE)
-        .whereIn(['model', 'id'], pairs(keys))
+        .whereRaw(`(model, id) IN (${KEYS})`, keyColumns(keys))
         .whereNull('consumed_at')
         .update({ consumed_at: knex.fn.now() })
         .returning(['model', 'id'])
-        .options(prepared(`oidc_consume_${keys.length}`));
+        .options(prepared('oidc_consume'));
       const unclaimed = new Set(updated.map((row) => keyOf(row.model, row.id)));
       return keys.map(({ model, value }) => unclaimed.delete(keyOf(model, value)));
     }),

@@ -162,10 +162,10 @@ export class SignInLockout {
     const counting = this.counting();
     const unique = [...new Set(keys)];
     const { rows } = (await this.#knex.raw(
-      `WITH attempt AS (SELECT v.key FROM (VALUES ${unique.map(() => '(CAST(? AS text))').join(', ')}) AS v(key)), ${counting.ctes}
+      `WITH attempt AS (SELECT v.key FROM unnest(CAST(? AS text[])) AS v(key)), ${counting.ctes}
        SELECT key, failures, locked_until FROM counted`,
-      [...unique, ...counting.bindings],
-    ).options(prepared(`throttles_reserve_${unique.length}`))) as { rows: Array<{ key: string; failures: number; locked_until: Date | string | null }> };
+      [unique, ...counting.bindings],
+    ).options(prepared('throttles_reserve'))) as { rows: Array<{ key: string; failures: number; locked_until: Date | string | null }> };
     return this.judge(rows.map(countedKey));
   }
 
@@ -181,13 +181,13 @@ export class SignInLockout {
     // One statement that locks its rows in key order, as the counting does, so a clear and
     // a count of the same account at the same moment cannot deadlock.
     await this.#knex.raw(
-      `WITH taken AS (SELECT key FROM sign_in_throttles WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY key FOR UPDATE)
+      `WITH taken AS (SELECT key FROM sign_in_throttles WHERE key = ANY (CAST(? AS text[])) ORDER BY key FOR UPDATE)
        UPDATE sign_in_throttles AS t SET
          failures = CASE WHEN t.key = ? THEN greatest(t.failures - 1, 0) ELSE 0 END,
          locked_until = CASE WHEN t.key = ? AND t.failures - 1 >= ? THEN t.locked_until ELSE NULL END
        FROM taken WHERE t.key = taken.key`,
-      [...keys, refunded ?? '', refunded ?? '', limits.ipMaxFailures],
-    ).options(prepared(`throttles_clear_${keys.length}`));
+      [keys, refunded ?? '', refunded ?? '', limits.ipMaxFailures],
+    ).options(prepared('throttles_clear'));
   }
 
   /**

@@ -39,7 +39,7 @@ async function attempt(identifier: string, secret: string) {
 function seen(page: Page, typed: string) {
   const body = page.body
     .replaceAll(escapeHtml(typed.trim()), '(typed)')
-    .replace(/\/interaction\/[\w-]+\//g, '/interaction/(uid)/')
+    .replace(/\/interaction\/[\w-]+(?=[/?"])/g, '/interaction/(uid)')
     .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf"')
     .replace(/nonce-[^']+'|nonce="[^"]*"/g, 'nonce');
   const headers = [...page.headers].filter(([name]) => !['date', 'set-cookie', 'content-length', 'x-request-id'].includes(name)).map(([name, value]) => `${name}: ${value.replace(/nonce-[^']+'/g, 'nonce')}`);
