@@ -67,8 +67,8 @@ export class PasswordSignIn {
   }
 
   /**
-   * One keyed hash per identifier the typed text can be, of its canonical form (issue 10
-   * item 3): `079301000123`, `0356001122`, `+84356001122` and `84 356 001 122` each give the
+   * One keyed hash per identifier the typed text can be, of its canonical form (SPEC R6):
+   * `079301000123`, `0356001122`, `+84356001122` and `84 356 001 122` each give the
    * key of the one personal number or phone they name, so every spelling of an identifier
    * counts under one key whether or not an account has it. Text that parses as nothing is
    * keyed as typed (case-folded): it can name no account, and counts like one that could.

@@ -143,7 +143,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!password) return renderLogin(ctx, interaction, 400, identifier, 'signin.password_required');
 
     // The attempt is counted before the password is checked, in the statement that finds the
-    // account (issue 10 item 1): under the account, or under the identifier as parsed when it
+    // account (SPEC R6): under the account, or under the identifier as parsed when it
     // names none, and under the pair of identifier and address and the address. Only an
     // attempt within every limit is checked, so no more guesses than the limit are ever
     // verified, whatever the concurrency, on any node. Every spelling of an identifier counts
@@ -171,7 +171,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     // The right password clears what it proves (the account's and the identifier's counts)
     // and gives the address back its attempt. Not the second factor's count: only a right
-    // second factor clears that (issue 10 item 2).
+    // second factor clears that.
     const pairs = attemptKeys.always.filter((key) => key.startsWith('identifier-ip:'));
     await lockout.clear({ cleared: [`account:${result.account.id}`, ...pairs], refunded: `ip:${ctx.ip}` });
     await steps.proceed(ctx, interaction, result.account, { accountId: result.account.id, uid: interaction.uid, amr: ['pwd'], secondFactor: false, warned: false });

@@ -1,5 +1,6 @@
 // What an operator may register for a relying party, checked before anything is stored
-// (security review, issue 10 item 13). Pure: the command line uses it, the admin API will.
+// (SPEC R9: an integration is reviewed before it is admitted). Pure: the command line uses
+// it, the admin API will.
 // oidc-provider's own checks (OpenID Connect Dynamic Client Registration §2) still run after
 // these; these are the province's stricter rules on top.
 import { SCOPES } from './claims.ts';

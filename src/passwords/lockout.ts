@@ -3,7 +3,7 @@
 // key for a while once it reaches its limit, and before that answers slow down. Counts live
 // in PostgreSQL, so attempts spread over several nodes add up.
 //
-// An attempt is counted *before* its secret is checked (issue 10 item 1): one statement
+// An attempt is counted *before* its secret is checked (SPEC R6): one statement
 // increments every key of the attempt and returns the new counts, and only an attempt within
 // every limit is checked at all. Concurrent guesses, on one node or several, each get their
 // own count from PostgreSQL's row lock, so no more than the limit are ever checked per window
@@ -14,7 +14,7 @@
 // - `account:<id>`: passwords tried on an account, whichever identifier named it.
 // - `identifier:<hmac>`: passwords tried on one parsed identifier (a personal number, a tax
 //   code, a phone in E.164, a username) that names no account. Every spelling of one
-//   identifier counts under one key (issue 10 item 3), as every spelling of an account's
+//   identifier counts under one key, as every spelling of an account's
 //   identifiers counts under its `account:` key, so an unknown identifier slows down and
 //   locks at the same count as an account: a lock never tells whether the account exists.
 //   (What no key can mimic: an account's identifiers of different kinds share its count,
@@ -23,7 +23,7 @@
 //   account or none.
 // - `ip:<ip>`: passwords tried from one address, any identifier.
 // - `second-factor:<id>`: authenticator, recovery and SMS codes tried on an account; counted
-//   apart from passwords and cleared only by a right second factor (issue 10 item 2), so a
+//   apart from passwords and cleared only by a right second factor, so a
 //   right password never buys more code guesses.
 import { prepared, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
