@@ -11,7 +11,7 @@ import type { Sealer } from '../secrets/index.ts';
 import type { DuplicateAccountError, NewAccount } from './store.ts';
 
 const PURPOSE = 'pending_registrations.data';
-export const PENDING_REGISTRATION_TTL_MS = 24 * 3600_000;
+const PENDING_REGISTRATION_TTL_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
 
 export interface PendingRegistration {

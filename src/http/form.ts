@@ -2,7 +2,7 @@
 // small; anything larger is refused before it is parsed.
 import type { Context } from 'koa';
 
-export const MAX_FORM_BYTES = 64 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
 
 export class FormError extends Error {
   readonly status: number;

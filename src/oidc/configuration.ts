@@ -62,7 +62,7 @@ export const TTL = {
  * The longest a client assertion (private_key_jwt) may still be valid when presented, plus
  * oidc-provider's 15 seconds of clock skew. RFC 7523 §3 leaves the limit to the server.
  */
-export const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
+const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
 
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];

@@ -83,7 +83,7 @@ interface SendRecord {
 }
 
 /** What the SMS says; kept without diacritics so it fits one GSM-7 message on any phone. */
-export function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number): string {
+function otpMessage(purpose: OtpPurpose, code: string, ttlMinutes: number): string {
   const what = { registration: 'dang ky tai khoan', password_reset: 'dat lai mat khau', sign_in: 'dang nhap' }[purpose];
   return `Ma xac thuc ${what} cua ban la ${code}, hieu luc ${ttlMinutes} phut. Khong cung cap ma nay cho bat ky ai.`;
 }
