@@ -11,6 +11,7 @@ import { InvalidClientError, registerClient } from './oidc/register-client.ts';
 import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { TTL } from './oidc/configuration.ts';
 import { createCitizenAccount, createOrganizationAccount, AccountInputError } from './accounts/operator-create.ts';
+import { hasMessage, t } from './i18n/index.ts';
 
 class UsageError extends Error {}
 
@@ -76,6 +77,18 @@ const options = {
   'org-name': { type: 'string' },
   identifier: { type: 'string' },
 } as const;
+
+/**
+ * One line naming the option, in the words registration shows for the same rule (Vietnamese,
+ * the default language): every broken password rule, and the values a choice accepts.
+ */
+function accountInputLine(error: AccountInputError): string {
+  const { code, params, list } = error.error;
+  const say = (key: string) => (hasMessage(key) ? t('vi', key, key === code ? params : undefined) : key);
+  const words = [say(code), ...(list ?? []).map(say)];
+  if (error.accepted !== undefined) words.push(`(${error.accepted.join(', ')})`);
+  return `--${error.option}: ${words.join(' ')}`;
+}
 
 /** The option an operator typed for each client metadata field, to name it in an error. */
 const CLIENT_OPTIONS: Record<ClientMetadataField, string> = {
@@ -237,7 +250,10 @@ try {
   if (error instanceof InvalidClientError && error.field !== undefined) {
     process.stderr.write(`xacthuc: ${CLIENT_OPTIONS[error.field]} ${error.detail}\n`);
     process.exitCode = 64;
-  } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof AccountInputError || error instanceof InvalidClientError) {
+  } else if (error instanceof AccountInputError) {
+    process.stderr.write(`xacthuc: ${accountInputLine(error)}\n`);
+    process.exitCode = 64;
+  } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof InvalidClientError) {
     process.stderr.write(`xacthuc: ${error.message}\n`);
     process.exitCode = error instanceof DatabaseInUseError ? 75 : 64;
   } else if (error instanceof DuplicateAccountError) {

@@ -215,9 +215,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerPhoneAllAddressesPerHour: integer(env, 'OTP_MAX_PER_PHONE_ALL_ADDRESSES_PER_HOUR', 10, 1, 10000),
       maxPerIpPerHour: integer(env, 'OTP_MAX_PER_IP_PER_HOUR', 20, 1, 100000),
     },
-    // Issue 10.5: 200 registrations from one address made 200 pending rows and argon2 hashes.
+    // Unlimited, 200 registrations from one address would make 200 pending rows and argon2 hashes.
     registration: { maxPerIpPerHour: integer(env, 'REGISTRATION_MAX_PER_IP_PER_HOUR', 10, 1, 100000) },
-    // Issue 10.6: a stranger's wrong passwords could send a victim ~96 lock notices a day.
+    // Unlimited, a stranger's wrong passwords could send a victim ~96 lock notices a day.
     accountNotices: { maxLockNoticesPerPhonePerDay: integer(env, 'SMS_MAX_LOCK_NOTICES_PER_PHONE_PER_DAY', 3, 1, 100) },
     sms: parseSms(env, dataDir, production),
     province: {

@@ -140,7 +140,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     closing ??= (async () => {
       for (const timer of timers) clearInterval(timer);
       // Stop accepting; let in-flight requests finish, and the SMS sent after their answer
-      // (reset codes, account notices: issue 10.4); then release the database.
+      // (reset codes, account notices); then release the database.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -49,7 +49,7 @@ export class AccountNotifier {
 
   async #send(phone: string, notice: AccountNotice): Promise<void> {
     try {
-      // Issue 10.6: anyone who knows an identifier can lock its account with wrong
+      // Anyone who knows an identifier can lock its account with wrong
       // passwords, once per lock period; the victim is told a few times a day, not each time.
       if (notice === 'account_locked' && !(await this.#countLockNotice(phone))) {
         this.#logger.info({ notice }, 'account notification not sent: daily limit for this phone reached');

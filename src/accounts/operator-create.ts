@@ -1,25 +1,24 @@
-// Accounts created by an operator (civil servants, test accounts): the same identifier and
-// password rules as self-registration, and active at once.
+// Accounts created by an operator (civil servants, test accounts): checked by the registration
+// form's own field rules (SPEC R1–R3, R5: one declaration in registration/fields.ts), and
+// active at once, the phone taken as verified by the operator.
 import type { Services } from '../server.ts';
-import { checkPassword, hashPassword, type PersonalData } from '../passwords/index.ts';
-import { identifierMessages, normalizePersonName, parseMobilePhone, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
-import type { IdentifierResult } from './identifiers/index.ts';
-import type { Account } from './store.ts';
-import { normalizeUsername, usernameReadsAsIdentifier } from './username.ts';
-import { normalizeEmail } from './email.ts';
+import { hashPassword, type PasswordPolicy } from '../passwords/index.ts';
+import { optionValues, registrationFields, validateRegistration, type FieldError, type RegisteredAccount } from './registration/index.ts';
+import type { Account, AccountType } from './store.ts';
 
+/** A value the operator gave that the registration rules refuse; `option` is the command-line option without `--`. */
 export class AccountInputError extends Error {
-  constructor(field: string, message: string) {
-    super(`--${field}: ${message}`);
+  readonly option: string;
+  readonly error: FieldError;
+  /** The values a choice accepts (`--gender`), to name them in the message. */
+  readonly accepted?: readonly string[];
+  constructor(option: string, error: FieldError, accepted?: readonly string[]) {
+    super(`--${option}: ${error.code}`);
     this.name = 'AccountInputError';
+    this.option = option;
+    this.error = error;
+    if (accepted !== undefined) this.accepted = accepted;
   }
-}
-
-function accept<T>(field: string, result: IdentifierResult<T>): T {
-  if (result.ok) return result.value;
-  const template = identifierMessages.vi[result.error.code] ?? result.error.code;
-  const message = template.replace(/\{(\w+)\}/g, (_, name: string) => String(result.error.params?.[name] ?? `{${name}}`));
-  throw new AccountInputError(field, message);
 }
 
 interface CommonInput {
@@ -29,58 +28,120 @@ interface CommonInput {
   email?: string;
 }
 
-async function commonFields(services: Services, input: CommonInput, personal: PersonalData) {
-  const broken = checkPassword(input.password, services.config.passwordPolicy, { ...personal, phone: input.phone, username: input.username });
-  if (broken.length) throw new AccountInputError('password', `does not meet the password policy: ${broken.join(', ')}`);
-  let username: string | undefined;
-  if (input.username !== undefined) {
-    username = normalizeUsername(input.username);
-    if (!username) throw new AccountInputError('username', '3–32 characters: a letter, then letters, digits, dot, dash or underscore');
-    if (usernameReadsAsIdentifier(username)) throw new AccountInputError('username', 'reads as a passport, personal or tax number, or a phone: choose another');
-  }
-  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
-  if (input.email !== undefined && email === undefined) {
-    throw new AccountInputError('email', 'is not a plain email address (letters, digits and . _ - + before the @, a domain name after it)');
-  }
-  return {
-    phone: accept('phone', parseMobilePhone(input.phone)).e164,
-    phoneVerified: true,
-    username: username ?? null,
-    email: email ?? null,
-    passwordHash: await hashPassword(input.password, services.config.argon2),
-  };
+export interface CitizenInput extends CommonInput {
+  nationalId: string;
+  fullName: string;
+  birthdate: string;
+  gender: string;
 }
 
-export async function createCitizenAccount(
-  services: Services,
-  input: CommonInput & { nationalId: string; fullName: string; birthdate: string; gender: string; roles?: string[] },
-): Promise<Account> {
-  if (input.gender !== 'male' && input.gender !== 'female') throw new AccountInputError('gender', 'must be male or female');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.birthdate) || Number.isNaN(Date.parse(input.birthdate))) {
-    throw new AccountInputError('birthdate', 'must be a date written YYYY-MM-DD');
+export interface OrganizationInput extends CommonInput {
+  taxCode: string;
+  orgName: string;
+}
+
+// Each option and the registration field it fills, in the order the command's help lists
+// them: the first refused is the one named. The organization's representative and the
+// address are not asked of an operator.
+const CITIZEN_OPTIONS = [
+  ['national-id', 'idNumber'],
+  ['full-name', 'fullName'],
+  ['birthdate', 'birthdate'],
+  ['gender', 'gender'],
+  ['phone', 'phone'],
+  ['password', 'password'],
+  ['username', 'username'],
+  ['email', 'email'],
+] as const;
+
+const ORGANIZATION_OPTIONS = [
+  ['tax-code', 'taxCode'],
+  ['org-name', 'organizationName'],
+  ['phone', 'phone'],
+  ['password', 'password'],
+  ['username', 'username'],
+  ['email', 'email'],
+] as const;
+
+/** The declared fields of `type` that the operator's form carries, in declaration order. */
+function fieldsFor(type: AccountType, names: readonly string[]) {
+  return registrationFields[type]
+    .filter((field) => names.includes(field.name))
+    // A username is chosen at self-registration; an operator may leave it out (sign-in by
+    // personal number, tax code or phone).
+    .map((field) => (field.name === 'username' ? { ...field, required: false } : field));
+}
+
+export interface OperatorAccountOptions {
+  /** From the Clock: a date of birth may not lie in the future. */
+  now: Date;
+  passwordPolicy: PasswordPolicy;
+}
+
+function validated(
+  type: AccountType,
+  options: ReadonlyArray<readonly [string, string]>,
+  form: Record<string, string>,
+  settings: OperatorAccountOptions,
+): { account: RegisteredAccount; password: string } {
+  const fields = fieldsFor(type, Object.keys(form));
+  const result = validateRegistration(type, form, { now: settings.now, passwordPolicy: settings.passwordPolicy, fields });
+  if (result.ok) return result;
+  for (const [option, name] of options) {
+    const error = result.errors[name];
+    if (error === undefined) continue;
+    const field = fields.find((candidate) => candidate.name === name);
+    throw new AccountInputError(option, error, field?.options === undefined ? undefined : optionValues(field.options));
   }
-  const personal = accept('national-id', parsePersonalIdNumber(input.nationalId, { birthdate: input.birthdate, gender: input.gender }));
-  const fullName = accept('full-name', normalizePersonName(input.fullName));
-  return services.accounts.create({
-    type: 'citizen',
-    nationalIdKind: 'cccd',
-    nationalId: personal.number,
-    fullName,
+  throw new Error(`registration fields refused without an option: ${Object.keys(result.errors).join(', ')}`);
+}
+
+/** The citizen account an operator's values make, by the registration rules; throws AccountInputError naming the option at fault. */
+export function validateCitizenInput(input: CitizenInput, settings: OperatorAccountOptions): { account: RegisteredAccount; password: string } {
+  return validated('citizen', CITIZEN_OPTIONS, {
+    // The personal number (CCCD): the document registration offers first (SPEC R1).
+    idType: 'cccd',
+    idNumber: input.nationalId,
+    fullName: input.fullName,
     birthdate: input.birthdate,
     gender: input.gender,
-    roles: input.roles ?? [],
-    ...(await commonFields(services, input, { nationalId: personal.number, fullName })),
+    phone: input.phone,
+    password: input.password,
+    username: input.username ?? '',
+    email: input.email ?? '',
+  }, settings);
+}
+
+/** The organization account an operator's values make, by the registration rules; throws AccountInputError naming the option at fault. */
+export function validateOrganizationInput(input: OrganizationInput, settings: OperatorAccountOptions): { account: RegisteredAccount; password: string } {
+  return validated('organization', ORGANIZATION_OPTIONS, {
+    taxCode: input.taxCode,
+    organizationName: input.orgName,
+    phone: input.phone,
+    password: input.password,
+    username: input.username ?? '',
+    email: input.email ?? '',
+  }, settings);
+}
+
+async function create(services: Services, { account, password }: { account: RegisteredAccount; password: string }, roles: string[]): Promise<Account> {
+  return services.accounts.create({
+    ...account,
+    status: 'active',
+    phoneVerified: true,
+    roles,
+    passwordHash: await hashPassword(password, services.config.argon2),
   });
 }
 
-export async function createOrganizationAccount(services: Services, input: CommonInput & { taxCode: string; orgName: string }): Promise<Account> {
-  const orgName = input.orgName.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (!orgName || orgName.length > 200 || /\p{Cc}/u.test(orgName)) throw new AccountInputError('org-name', 'must be 1–200 printable characters');
-  const taxCode = accept('tax-code', parseTaxCode(input.taxCode)).code;
-  return services.accounts.create({
-    type: 'organization',
-    taxCode,
-    fullName: orgName,
-    ...(await commonFields(services, input, { taxCode, fullName: orgName })),
-  });
+function settingsOf(services: Services): OperatorAccountOptions {
+  return { now: services.clock.now(), passwordPolicy: services.config.passwordPolicy };
+}
+
+export async function createCitizenAccount(services: Services, input: CitizenInput & { roles?: string[] }): Promise<Account> {
+  return create(services, validateCitizenInput(input, settingsOf(services)), input.roles ?? []);
+}
+
+export async function createOrganizationAccount(services: Services, input: OrganizationInput): Promise<Account> {
+  return create(services, validateOrganizationInput(input, settingsOf(services)), []);
 }

@@ -3,7 +3,7 @@
 // the unique indexes on `accounts` decide, at activation, who registered first, so two
 // simultaneous registrations of one person end in one account. They expire after 24 h.
 // A registration that ended keeps its row, without its sealed form, until then: a code
-// posted again after a lost answer learns how it ended (issue 18.2).
+// posted again after a lost answer learns how it ended (SPEC §5: nothing lost).
 import { randomUUID } from 'node:crypto';
 import { lockQuotaKeys, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
@@ -11,7 +11,7 @@ import type { Sealer } from '../secrets/index.ts';
 import type { DuplicateAccountError, NewAccount } from './store.ts';
 
 const PURPOSE = 'pending_registrations.data';
-export const PENDING_REGISTRATION_TTL_MS = 24 * 3600_000;
+const PENDING_REGISTRATION_TTL_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
 
 export interface PendingRegistration {
@@ -44,8 +44,8 @@ export class PendingRegistrations {
   }
 
   /**
-   * Counts one registration from `ip`, or refuses it when the hour's limit is reached
-   * (issue 10.5): before the password is hashed or any row is made. Atomic across nodes.
+   * Counts one registration from `ip`, or refuses it when the hour's limit is reached,
+   * before the password is hashed or any row is made. Atomic across nodes.
    */
   async reserveAttempt(ip: string): Promise<boolean> {
     const now = this.#clock.now();

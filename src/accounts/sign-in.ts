@@ -76,15 +76,9 @@ export class PasswordSignIn {
     this.#decoy = createDecoyVerifier(argon2);
   }
 
-  /** The one active account the identifier names; several matches name none. */
-  async find(identifier: string): Promise<Account | undefined> {
-    const matches = await this.#accounts.findActiveByIdentifier(identifierCandidates(identifier.normalize('NFC').trim()));
-    return matches.length === 1 ? matches[0] : undefined;
-  }
-
   /**
    * The account the identifier names, found in the same statement that counts this attempt
-   * (passwords/lockout.ts) before any password is checked.
+   * (passwords/lockout.ts) before any password is checked; several matches name none.
    */
   async findCounting(identifier: string, keys: AttemptKeys, counting: CountingSql): Promise<{ account: Account | undefined; counted: CountedKey[] }> {
     const { accounts, counted } = await this.#accounts.findForSignIn(identifierCandidates(identifier.normalize('NFC').trim()), keys, counting);
@@ -117,9 +111,5 @@ export class PasswordSignIn {
       await this.#accounts.upgradePasswordHash(account.id, account.passwordHash, await hashPassword(password, this.#argon2));
     }
     return { ok: true, account };
-  }
-
-  async authenticate(identifier: string, password: string): Promise<SignInResult> {
-    return this.check(await this.find(identifier), password);
   }
 }

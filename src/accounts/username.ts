@@ -13,7 +13,7 @@ export function normalizeUsername(input: string): string | undefined {
  * Whether a name reads as an identifier of another kind. Sign-in looks a typed text up as
  * every kind it parses as, and a text naming two accounts names none: a username
  * `c7103092` would stop the holder of passport C7103092 from signing in by passport number
- * (issue 10 item 12). So no new username may parse as any identifier kind.
+ * (SPEC R1). So no new username may parse as any identifier kind.
  */
 export function usernameReadsAsIdentifier(username: string): boolean {
   return [parsePersonalIdNumber, parseLegacyIdNumber, (value: string) => parsePassport(value), parseTaxCode, parseMobilePhone].some((parse) => parse(username).ok);

@@ -71,7 +71,7 @@ export class AuditLog {
     await this.#insert(toRow(event));
   }
 
-  /** The event as part of `trx`: it is recorded if and only if what it reports is (issue 18.2). */
+  /** The event as part of `trx`: it is recorded if and only if what it reports is (SPEC §5: nothing lost). */
   async recordIn(trx: Knex.Transaction, event: AuditEvent): Promise<void> {
     await trx('audit_events').insert(toRow(event));
   }

@@ -5,6 +5,7 @@ import ClientPgLite from 'knex-pglite';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { lockDataDir } from './embedded-lock.ts';
+import { renameRecordedMigrations } from './migration-names.ts';
 
 export { DatabaseInUseError } from './embedded-lock.ts';
 export { batched, prepared } from './batch.ts';
@@ -20,11 +21,12 @@ export interface Database {
 }
 
 const migrationsDirectory = fileURLToPath(new URL('../../migrations', import.meta.url));
+const MIGRATIONS_TABLE = 'knex_migrations';
 
-export const migrationConfig: Knex.MigratorConfig = {
+const migrationConfig: Knex.MigratorConfig = {
   directory: migrationsDirectory,
   loadExtensions: ['.ts'],
-  tableName: 'knex_migrations',
+  tableName: MIGRATIONS_TABLE,
 };
 
 /** knex's own warnings (a connection that broke, one that could not be opened) as JSON log lines, not console text. */
@@ -68,7 +70,10 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 const MIGRATION_LOCK = 0x78616375;
 
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
-  const latest = async () => ((await knex.migrate.latest(migrationConfig)) as [number, string[]])[1];
+  const latest = async () => {
+    await renameRecordedMigrations(knex, MIGRATIONS_TABLE);
+    return ((await knex.migrate.latest(migrationConfig)) as [number, string[]])[1];
+  };
   // PGlite has a single connection and a single process: nothing to race with.
   if (knex.client.config.client !== 'pg') return latest();
   const connection = await knex.client.acquireConnection();

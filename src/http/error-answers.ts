@@ -12,7 +12,7 @@ import { errorPage } from '../../views/error.ts';
 import { localeOf, pageShell } from './page-shell.ts';
 
 /** Seconds a client is asked to wait; the nodes reconnect by themselves within about one. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 /** Set on the request by whatever learns of an outage that was already answered (oidc-provider's server_error). */
 const OUTAGE = Symbol('database unavailable');

@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type { MessageKey } from '../i18n/index.ts';
 
-export const MAX_FORM_BYTES = 64 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
 
 export class FormError extends Error {
   readonly status: number;

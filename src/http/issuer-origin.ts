@@ -1,4 +1,4 @@
-// Issue 10 item 8: oidc-provider builds every URL it hands out (discovery, the redirect to an
+// oidc-provider builds every URL it hands out (discovery, the redirect to an
 // interaction, the logout form's action, Location headers) from the request's own URL: its
 // Host header, X-Forwarded-Host and -Proto behind a trusted proxy, or an absolute request
 // target. A request addressed to any origin but the issuer's is refused before it reaches a

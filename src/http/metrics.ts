@@ -6,7 +6,7 @@ import type { Context, Middleware } from 'koa';
 import { statusOfError } from './error-answers.ts';
 
 /**
- * Who may read `/metrics` (issue 10 item 14): holders of a bearer token (METRICS_TOKEN);
+ * Who may read `/metrics`: holders of a bearer token (METRICS_TOKEN);
  * without one, anyone outside production, and nobody in production.
  */
 export type MetricsAccess = { token: string } | 'open' | 'closed';

@@ -85,9 +85,9 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
 
   async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: MessageKey; params?: Record<string, number> } | undefined> {
     try {
-      // The code itself goes out after this answer (issue 10.4): see SmsOtp#send.
+      // The code itself goes out after this answer: see SmsOtp#send.
       await otp.send(challenge, ctx.ip);
-      // Recorded for a decoy too (no account): the same work either way (issue 10.4).
+      // Recorded for a decoy too (no account): the same work either way (SPEC §6).
       await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', matched: Boolean(challenge.subject) } });
       return undefined;
     } catch (error) {
@@ -111,7 +111,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     const candidates = identifierCandidates(identifier);
     const matches = await accounts.findActiveByIdentifier(candidates);
     const account = matches.length === 1 && matches[0].phone ? matches[0] : undefined;
-    // Issue 10.4: the limits count what was typed, normalized, for an account and for none
+    // SPEC §6: the limits count what was typed, normalized, for an account and for none
     // alike; the phone first, so 0…, +84… and 84… are one identifier.
     const requestedAs = candidates.phone ?? candidates.nationalId ?? candidates.taxCode ?? candidates.username ?? identifier.toLowerCase();
     const challenge = account
@@ -178,7 +178,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
 
     const passwordHash = await hashPassword(password, config.argon2);
-    // One transaction (issue 18.2): the reset used up, the password set (the old one into
+    // One transaction (SPEC §5: nothing lost): the reset used up, the password set (the old one into
     // the history), every session revoked and the event recorded, or none of it, so a
     // failure leaves the page usable again. One use: a second submission changes nothing.
     const subject = challenge.subject;

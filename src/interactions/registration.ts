@@ -111,9 +111,9 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
 
   /**
    * How a registration ended, for a code or resend posted again after its answer was lost
-   * (issue 18.2): never a dead end. An account made: sign in with it. Refused: why, and
+   * (SPEC §5: nothing lost): never a dead end. An account made: sign in with it. Refused: why, and
    * the way on. Only whoever proved the phone reached this page: the refusal may say that
-   * the identifier is registered (R1 refuses the duplicate; issue 10.5: told only then).
+   * the identifier is registered (R1 refuses the duplicate; SPEC §6: told only then).
    */
   function showFinished(ctx: Context, finished: Pick<FinishedRegistration, 'outcome'>): void {
     const base = flowBase(ctx);
@@ -178,7 +178,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     const result = validateRegistration(type, form, { now: clock.now(), passwordPolicy: config.passwordPolicy });
     if (!result.ok) return renderForm(ctx, type, 400, result.kept, result.errors);
 
-    // Issue 10.5: a registration taken identifier is not told here, to whoever typed it, but
+    // SPEC §6: a registration taken identifier is not told here, to whoever typed it, but
     // after the code sent to the phone typed (showFinished); and each address may start
     // only so many registrations an hour, counted before the password is hashed.
     const kept = Object.fromEntries(registrationFields[type].filter((field) => field.kind !== 'password').map((field) => [field.name, form[field.name] ?? '']));
@@ -219,7 +219,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
     const code = (form.code ?? '').trim();
     if (!code) return renderOtp(ctx, registration.id, registration.account.phone!, 400, { error: 'otp.required' });
-    // Issue 18.2: the code is used up, the account made (or refused), the registration
+    // SPEC §5 (nothing lost): the code is used up, the account made (or refused), the registration
     // ended and the event recorded in one transaction: all of it happens or none, and a
     // code posted again after a failure finishes it, or finds how it ended.
     let ended: { outcome: RegistrationOutcome; accountId: string | null } | undefined;

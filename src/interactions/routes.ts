@@ -171,7 +171,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     // The right password clears what it proves (the account's and the identifier's counts)
     // and gives the address back its attempt. Not the second factor's count: only a right
-    // second factor clears that (issue 10 item 2).
+    // second factor clears that.
     await lockout.clear({ cleared: [...attemptKeys.identifiers, ...attemptKeys.pairs], refunded: attemptKeys.ip });
     await steps.proceed(ctx, interaction, result.account, { accountId: result.account.id, uid: interaction.uid, amr: ['pwd'], secondFactor: false, warned: false });
   });

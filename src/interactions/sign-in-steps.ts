@@ -1,4 +1,4 @@
-// What follows a right password, before any token is issued (issue 4): a second factor
+// What follows a right password, before any token is issued (SPEC §2): a second factor
 // when the account has one or the app asks for more than a password; an authenticator
 // for administrators, who may not sign in without one; a new password when the old one
 // expired (Hue-S Art. 9.1: at least every 90 days) or an operator asked; a warning in the
@@ -155,7 +155,7 @@ export function signInSteps(deps: SignInStepDeps) {
   }
 
   /**
-   * Counts a second-factor attempt before its code is checked (issue 10 items 1 and 2), under
+   * Counts a second-factor attempt before its code is checked (SPEC R6), under
    * the account's own second-factor key: at most the limit of codes are ever checked per
    * window, concurrent ones included, and a right password does not reset the count. Not
    * allowed when locked: even the right code is then refused.
@@ -289,7 +289,7 @@ export function signInSteps(deps: SignInStepDeps) {
         return render(ctx, 400, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors }));
       }
       const passwordHash = await hashPassword(password, config.argon2);
-      // One transaction (issue 18.2): the new password, the old one in the history, the
+      // One transaction (SPEC §5: nothing lost): the new password, the old one in the history, the
       // sessions signed in with it revoked (as at a reset) and the event, or none of them.
       await flushDeferredWrites();
       await knex.transaction(async (trx) => {

@@ -17,7 +17,7 @@ const CLEAR_ID_MODELS = new Set(['Grant', 'Interaction', 'ReplayDetection']);
 
 /**
  * The key a model's row is stored under. The id of a token, a code or a session is the
- * secret its holder presents: it is stored as a keyed hash (issue 10 item 7), so a copy of
+ * secret its holder presents: it is stored as a keyed hash (SPEC R12), so a copy of
  * the database or a replica holds nothing that can be presented. Every statement below
  * receives this key, never the id itself.
  */

@@ -1,5 +1,6 @@
 // What an operator may register for a relying party, checked before anything is stored
-// (security review, issue 10 item 13). Pure: the command line uses it, the admin API will.
+// (SPEC R9: an integration is reviewed before it is admitted). Pure: the command line uses
+// it, the admin API will.
 // oidc-provider's own checks (OpenID Connect Dynamic Client Registration §2) still run after
 // these; these are the province's stricter rules on top.
 import { SCOPES } from './claims.ts';
@@ -18,11 +19,11 @@ export interface ClientMetadataProblem {
 
 export type ClientMetadataCheck = { ok: true; value: NewClient & { scope: string } } | { ok: false; problem: ClientMetadataProblem };
 
-export const MAX_CLIENT_NAME_LENGTH = 100;
-export const MAX_URI_LENGTH = 2000;
-export const MAX_URIS = 20;
+const MAX_CLIENT_NAME_LENGTH = 100;
+const MAX_URI_LENGTH = 2000;
+const MAX_URIS = 20;
 
-export const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
+const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
 /**
  * Without `--scope` a client may ask for who the person is (`openid profile`) and, when it may
@@ -33,7 +34,7 @@ export const DEFAULT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
  * Art. 3): an operator grants them one by one with `--scope`, once the app's request has been
  * reviewed (SPEC R9).
  */
-export function defaultScope(grantTypes: readonly string[]): string {
+function defaultScope(grantTypes: readonly string[]): string {
   return grantTypes.includes('refresh_token') ? 'openid profile offline_access' : 'openid profile';
 }
 

@@ -99,9 +99,4 @@ export class ClientStore {
     this.#cache.set(clientId, { at: Date.now(), value });
     return value;
   }
-
-  async name(clientId: string): Promise<string | undefined> {
-    const metadata = await this.findMetadata(clientId);
-    return metadata?.client_name as string | undefined;
-  }
 }

@@ -62,7 +62,7 @@ export const TTL = {
  * The longest a client assertion (private_key_jwt) may still be valid when presented, plus
  * oidc-provider's 15 seconds of clock skew. RFC 7523 §3 leaves the limit to the server.
  */
-export const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
+const CLIENT_ASSERTION_MAX_SECONDS = 5 * 60 + 15;
 
 export interface ConfigurationInput {
   outboundPrivateHosts: string[];
@@ -131,7 +131,7 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     // oidc-provider accepts any expiry: an assertion captured in transit, or valid for a year,
-    // would authenticate the client until then (issue 10 item 14).
+    // would authenticate the client until then (RFC 7523 §3 lets a server refuse one).
     async assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
       const now = Math.floor(clock.now().getTime() / 1000);
       if (typeof claims.exp !== 'number' || claims.exp - now > CLIENT_ASSERTION_MAX_SECONDS) {
@@ -217,7 +217,7 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
     renderError: pages.error,
     // Back-channel logout and jwks_uri fetches keep oidc-provider's protection against
     // private addresses, except for the internal hosts the operator listed. No redirect is
-    // followed (issue 10 item 9): from a listed host it could lead to any other address.
+    // followed: from a listed host it could lead to any other address.
     // oidc-provider already gives up on an answer after 2.5 seconds.
     fetch(url, options) {
       const target = new URL(url instanceof Request ? url.url : url);

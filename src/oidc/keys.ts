@@ -96,7 +96,7 @@ export interface RotationResult {
  */
 /**
  * `record` writes what reports the rotation (its audit event) in the same transaction: the
- * event exists if and only if the rotation does (issue 18.2).
+ * event exists if and only if the rotation does (SPEC §5: nothing lost).
  */
 export async function rotateKeys(
   knex: Knex,

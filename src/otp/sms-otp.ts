@@ -186,8 +186,8 @@ export class SmsOtp {
    *
    * A reset challenge (`requestKey`) is counted under the identifier typed and its code
    * goes out after this returns, so the answer waits for no SMS gateway and its limits
-   * depend on nothing but what was typed and from where (issue 10.4); a decoy is counted
-   * the same way and sends nothing.
+   * depend on nothing but what was typed and from where (SPEC §6: no message reveals
+   * whether an account exists); a decoy is counted the same way and sends nothing.
    */
   async send(challenge: Challenge, ip: string): Promise<void> {
     const now = this.#clock.now();
@@ -226,7 +226,7 @@ export class SmsOtp {
    * Counts one SMS against the hourly limits and runs `then` in the same transaction;
    * refuses when a limit is reached: the key for this purpose from this address, the key
    * for this purpose from all addresses (phones), this address for all purposes. Purposes
-   * are counted apart (issue 10.6): reset requests cannot use up a person's sign-in codes.
+   * are counted apart: reset requests cannot use up a person's sign-in codes.
    * Serialized per key and per address across nodes, so no two requests both pass a limit.
    * Returns the send record's id.
    */
@@ -276,7 +276,7 @@ export class SmsOtp {
    * Checks a typed code. Each try is counted before the comparison (one atomic UPDATE), and
    * a right code is consumed by a second atomic UPDATE, so a code works once on any node.
    * With `then`, the code is consumed in a transaction that `then` writes in too: either
-   * the code is used up and everything `then` wrote is there, or neither (issue 18.2).
+   * the code is used up and everything `then` wrote is there, or neither (SPEC §5: nothing lost).
    */
   async verify<T = void>(challenge: Pick<Challenge, 'id' | 'purpose' | 'subject'>, code: string, then?: (trx: Knex.Transaction) => Promise<T>): Promise<T | undefined> {
     const now = this.#clock.now();

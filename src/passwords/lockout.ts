@@ -3,7 +3,7 @@
 // key for a while once it reaches its limit, and before that answers slow down. Counts live
 // in PostgreSQL, so attempts spread over several nodes add up.
 //
-// An attempt is counted *before* its secret is checked (issue 10 item 1): one statement
+// An attempt is counted *before* its secret is checked (SPEC R6): one statement
 // increments every key of the attempt and returns the new counts, and only an attempt within
 // every limit is checked at all. Concurrent guesses, on one node or several, each get their
 // own count from PostgreSQL's row lock, so no more than the limit are ever checked per window
@@ -24,7 +24,7 @@
 //   account or none.
 // - `ip:<ip>`: passwords tried from one address, any identifier.
 // - `second-factor:<id>`: authenticator, recovery and SMS codes tried on an account; counted
-//   apart from passwords and cleared only by a right second factor (issue 10 item 2), so a
+//   apart from passwords and cleared only by a right second factor, so a
 //   right password never buys more code guesses.
 import { prepared, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';

@@ -37,7 +37,7 @@ test.serial('a withdrawn consent is not found, and a new one starts afresh', asy
 });
 
 test.serial('the migration carries the consents of Grants in force into the consents table', async (t) => {
-  const migration = { name: '20261202_create_consents.ts' };
+  const migration = { name: '202612020900_create_consents.ts' };
   await db.knex.migrate.down(migration);
   const grant = (id: string, clientId: string, scope: string, claims: string[], expiresAt: Date) => ({
     model: 'Grant', id, account_id: account, grant_id: null, expires_at: expiresAt,

@@ -1,4 +1,4 @@
-// A client asks only for the scopes its operator allowed it (issue 10 item 13): without
+// A client asks only for the scopes its operator allowed it (SPEC R9): without
 // `--scope` that is openid and profile, and the personal number is granted explicitly.
 import test from 'ava';
 import * as oidc from 'openid-client';

@@ -1,5 +1,5 @@
 // The consent page says in plain words what an app will receive (SPEC §2, Decree 13/2023):
-// no claim reaches the person by its technical name (issue 10 item 14).
+// no claim reaches the person by its technical name.
 import test from 'ava';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent } from '../helpers/user-agent.ts';

@@ -1,4 +1,4 @@
-// Issue 10 item 8: every URL the provider hands out is on ISSUER, whatever Host (or, behind a
+// Every URL the provider hands out is on ISSUER, whatever Host (or, behind a
 // trusted proxy, X-Forwarded-Host) a request carries; discovery and JWKS may be cached.
 import test from 'ava';
 import { request, type IncomingHttpHeaders } from 'node:http';

@@ -1,4 +1,4 @@
-// Guesses sent all at once (issue 10 item 1): however many are in flight, no more than the
+// Guesses sent all at once (SPEC R6): however many are in flight, no more than the
 // limit are checked, and a right secret after them is refused while the lock holds. On
 // PostgreSQL the guesses are spread over two nodes behind the balancer; on the embedded
 // PGlite database, which one process alone may open, they all go to one node.

@@ -106,7 +106,7 @@ test('the hourly SMS limit answers the same for an unknown identifier as for an 
   t.deepEqual(unknown, known);
 });
 
-// Issue 18.2: the reset is used up, the password set (the old one into the history), the
+// SPEC §5 (nothing lost): the reset is used up, the password set (the old one into the history), the
 // sessions revoked and the event recorded in one transaction. A trigger the test installs
 // for this account alone makes one of those writes fail.
 const RESET_WRITES = {

@@ -316,7 +316,7 @@ test.serial('a registration left unverified expires after 24 hours and blocks no
   t.true(shows(done, 'register.done'));
 });
 
-// Issue 18.2: activation is one transaction. Each of its writes is made to fail in turn by
+// SPEC §5 (nothing lost): activation is one transaction. Each of its writes is made to fail in turn by
 // a trigger the test installs for this registration alone (PGlite and PostgreSQL alike):
 // a database error, or on PostgreSQL the connection killed in the middle of it.
 const ACTIVATION_WRITES = {

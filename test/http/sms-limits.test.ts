@@ -1,5 +1,5 @@
 // Limits on what a stranger can make the server do to someone else's phone or database
-// (issue 10, items 4–6): they answer the same for an account and for none, they hold with
+// (SPEC R6): they answer the same for an account and for none (SPEC §6), they hold with
 // many requests in flight at once (one node; and two nodes on one PostgreSQL database),
 // and they never lock a person out of their own sign-in or reset.
 import test from 'ava';

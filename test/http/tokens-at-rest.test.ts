@@ -1,4 +1,4 @@
-// Issue 10 item 7: a copy of the database (a dump, a replica) holds no token, code or session
+// SPEC R12: a copy of the database (a dump, a replica) holds no token, code or session
 // cookie that can be presented; the values handed out keep working.
 import test from 'ava';
 import * as oidc from 'openid-client';

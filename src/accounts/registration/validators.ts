@@ -34,7 +34,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 
 /** `YYYY-MM-DD` for a real calendar date written `YYYY-MM-DD` or `DD/MM/YYYY`; otherwise undefined. */
-export function parseDate(input: string): string | undefined {
+function parseDate(input: string): string | undefined {
   const text = input.trim();
   const iso = ISO_DATE.exec(text);
   const dmy = iso === null ? DAY_MONTH_YEAR.exec(text) : null;
@@ -174,7 +174,7 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{M}\p{N}]$/u;
  * punctuation phones substitute (’ ‐ “ ”) folded to its plain form, and only letters, digits
  * and the punctuation listed. Anything else is named in the error, so the person can find it.
  */
-export function freeText(punctuation: string): (raw: string) => FieldResult {
+function freeText(punctuation: string): (raw: string) => FieldResult {
   return (raw) => {
     const text = raw
       .normalize('NFC')

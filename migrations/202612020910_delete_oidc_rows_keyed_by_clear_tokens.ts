@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
-// Tokens, codes and sessions are now stored under a keyed hash of their value (issue 10
-// item 7). Rows written before are keyed by the value itself: no look-up finds them any more,
+// Tokens, codes and sessions are now stored under a keyed hash of their value (SPEC
+// R12). Rows written before are keyed by the value itself: no look-up finds them any more,
 // and a migration cannot rewrite them (it has no SECRET_KEY, and a hashed key looks like a
 // token). They are removed rather than left in clear until they expire, with the
 // interactions that held their session's cookie value: everyone signs in once more; consent

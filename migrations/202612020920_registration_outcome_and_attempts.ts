@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 
-// Issue 18.2: a registration that ended (an account made, or refused as a duplicate) keeps
+// SPEC §5 (nothing lost): a registration that ended (an account made, or refused as a duplicate) keeps
 // its row, without the sealed form, until it expires, so a code posted again after a lost
-// answer finds how it ended instead of a dead end. Issue 10.5: registration attempts are
+// answer finds how it ended instead of a dead end. Registration attempts are
 // counted per IP address before any password hashing or pending row.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('pending_registrations', (table) => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
-// Issue 10.6: SMS limits are counted per purpose (a flood of reset requests must not use up
-// the sign-in or registration codes of the same phone). Issue 10.4: a password-reset
+// SMS limits are counted per purpose (a flood of reset requests must not use up
+// the sign-in or registration codes of the same phone). SPEC §6: a password-reset
 // challenge keeps the key of the identifier it was asked for, so the request limits (and
 // their resends) count the same for an account and for none.
 export async function up(knex: Knex): Promise<void> {
