@@ -1,7 +1,7 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
+import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, readsAhead, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { ClientStore } from './clients.ts';
 
@@ -305,6 +305,16 @@ export function accountOfRevokedGrant(ctx: object, grantId: string): string | un
 export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sealer) {
   const statements = modelStatements(knex);
 
+  /** A row by id alone, for a request that reads nothing ahead (db/request-scope.ts). */
+  const findAlone = batched<Key, Row | undefined>(async (keys) => {
+    const rows: Array<Row & { model: string; id: string }> = await knex(TABLE)
+      .select('model', 'id', 'payload', 'consumed_at')
+      .whereIn(['model', 'id'], pairs(keys))
+      .whereRaw(alive(TABLE))
+      .options(prepared(`oidc_find_alone_by_id_${keys.length}`));
+    return perCaller(keys, new Map(rows.map((row) => [keyOf(row.model, row.id), { payload: row.payload, consumed_at: row.consumed_at }])));
+  });
+
   /** Deletes the tokens of a grant (all but `kept` models), noting the grant's account for the request. */
   async function revokeGrantTokens(grantId: string, kept: string[] = []): Promise<void> {
     const models = GRANT_TOKENS.filter((model) => !kept.includes(model));
@@ -388,6 +398,10 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
       if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
       const key = this.#key(id);
+      if (!readsAhead()) {
+        await seeOwnWrites(this.model, keyOf(this.model, key));
+        return this.#withId(id, withConsumed(await findAlone({ model: this.model, value: key })));
+      }
       if (!(await seeOwnWrites(this.model, keyOf(this.model, key)))) {
         const read = takeRow<Row>(this.model, kept.byId(key));
         if (read) return this.#withId(id, withConsumed(read.row));
