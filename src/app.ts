@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(issuerOrigin(config.issuer));
   // Around everything that reads or writes the database: what a request deferred is
   // written before its answer leaves, and a failure to write it is logged as the request's.
-  provider.use(requestScope());
+  provider.use(requestScope(config.requestScope));
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());

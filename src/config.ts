@@ -7,6 +7,7 @@ import { parsePasswordPolicy } from './passwords/config.ts';
 import type { PasswordPolicy } from './passwords/policy.ts';
 import type { LockoutSettings } from './passwords/lockout.ts';
 import type { MetricsAccess } from './http/metrics.ts';
+import type { RequestScopeSettings } from './db/request-scope.ts';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -30,6 +31,8 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-* headers from a TLS-terminating load balancer. */
   trustProxy: boolean;
+  /** Deferred writes and rows read ahead (db/request-scope.ts): both on; off only to measure what each pays. */
+  requestScope: RequestScopeSettings;
   /** Who may read /metrics: METRICS_TOKEN holders; without it, anyone but in production. */
   metricsAccess: MetricsAccess;
   argon2: Argon2Parameters;
@@ -188,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: parseSecretKey(env, production),
     logLevel,
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    requestScope: { deferWrites: flag(env, 'DEFER_WRITES', true), readAhead: flag(env, 'READ_AHEAD', true) },
     metricsAccess: parseMetricsAccess(env, production),
     // OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1.
     argon2: {

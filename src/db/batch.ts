@@ -3,6 +3,12 @@
 // a wake-up of the server process, a commit) costs far more than another row in it, so N
 // concurrent lookups or inserts become one `WHERE … IN (…)` or one multi-row INSERT.
 // Alone, a request waits only for the current turn to end (setImmediate).
+//
+// A batch belongs to no request: it runs outside the AsyncLocalStorage context of whichever
+// request happened to start it (request-scope.ts, oidc-provider's Provider.ctx), so it can
+// neither keep nor forget rows, nor defer writes, in that request's name, and the
+// connections it opens do not hold on to that request.
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Runs a batch: one output per input, in order. A rejection fails the whole batch. */
 export type BatchRunner<I, O> = (inputs: I[]) => Promise<O[]>;
@@ -14,6 +20,9 @@ interface Waiting<I, O> {
 }
 
 export const MAX_BATCH = 100;
+
+/** Runs a function in the context this module was loaded in, at start-up: no request's. */
+const inNoRequest = AsyncLocalStorage.snapshot();
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
 function refusedData(error: unknown): boolean {
@@ -48,7 +57,7 @@ export function batched<I, O>(run: BatchRunner<I, O>, maxBatch = MAX_BATCH): (in
   };
 
   return (input) => new Promise<O>((resolve, reject) => {
-    if (waiting.length === 0) setImmediate(flush);
+    if (waiting.length === 0) setImmediate(() => inNoRequest(flush));
     waiting.push({ input, resolve, reject });
   });
 }

@@ -1,8 +1,10 @@
 // "Forgot password": identifier → SMS OTP to the account's registered phone → a new
-// password (SPEC R5) → every session and refresh token of the account revoked. No page or
-// answer tells whether the identifier belongs to an account.
+// password (SPEC R5) → every session and refresh token of the account revoked, and the apps
+// of those sessions told by back-channel logout. No page or answer tells whether the
+// identifier belongs to an account.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { identifierCandidates, MAX_IDENTIFIER_LENGTH, type AccountStore } from '../accounts/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -14,6 +16,7 @@ import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
+import { sendBackchannelLogouts } from '../oidc/backchannel-logout.ts';
 import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused } from '../passwords/index.ts';
 import { SmsDeliveryError } from '../sms/index.ts';
@@ -26,6 +29,7 @@ export interface PasswordResetDeps {
   notifier: AccountNotifier;
   knex: Knex;
   clock: Clock;
+  provider: Provider;
   accounts: AccountStore;
   otp: SmsOtp;
   audit: AuditLog;
@@ -36,7 +40,7 @@ export interface PasswordResetDeps {
 const NEW_PASSWORD_WINDOW_MS = 10 * 60_000;
 
 export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps): void {
-  const { config, knex, clock, accounts, otp, audit, csrf, notifier } = deps;
+  const { config, knex, clock, provider, accounts, otp, audit, csrf, notifier } = deps;
 
   function shellFor(ctx: Context, title: MessageKey) {
     const interaction = ctx.state.interaction as Interaction | undefined;
@@ -183,14 +187,16 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     // failure leaves the page usable again. One use: a second submission changes nothing.
     const subject = challenge.subject;
     await flushDeferredWrites();
-    const revoked = await knex.transaction(async (trx) => {
+    const ended = await knex.transaction(async (trx) => {
       if (!(await otp.complete(challenge.id, trx))) return undefined;
       await accounts.setPassword(subject, passwordHash, clock.now(), trx);
-      const count = await revokeAccountSessions(trx, subject);
-      await audit.recordIn(trx, { type: 'password.reset', accountId: subject, ...requestFacts(ctx), details: { revoked: count } });
-      return count;
+      const { revoked, sessions } = await revokeAccountSessions(trx, subject);
+      await audit.recordIn(trx, { type: 'password.reset', accountId: subject, ...requestFacts(ctx), details: { revoked } });
+      return sessions;
     });
-    if (revoked === undefined) return showError(ctx, config, 410, 'otp.expired');
+    if (ended === undefined) return showError(ctx, config, 410, 'otp.expired');
+    // Committed: the apps those sessions signed in to are told (Back-Channel Logout 1.0 §2.5).
+    await sendBackchannelLogouts(provider, ctx, ended);
     await notifier.notify(account.phone, 'password_changed');
 
     const shell = shellFor(ctx, 'notice.title');

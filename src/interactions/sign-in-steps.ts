@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import { flushDeferredWrites, type Knex } from '../db/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
+import { sendBackchannelLogouts } from '../oidc/backchannel-logout.ts';
 import type { Account, AccountStore } from '../accounts/index.ts';
 import { maskPhone } from '../accounts/index.ts';
 import type { AccountNotifier } from '../accounts/notifications.ts';
@@ -292,11 +293,14 @@ export function signInSteps(deps: SignInStepDeps) {
       // One transaction (SPEC §5: nothing lost): the new password, the old one in the history, the
       // sessions signed in with it revoked (as at a reset) and the event, or none of them.
       await flushDeferredWrites();
-      await knex.transaction(async (trx) => {
+      const ended = await knex.transaction(async (trx) => {
         await accounts.setPassword(account.id, passwordHash, clock.now(), trx);
-        const revoked = await revokeAccountSessions(trx, account.id);
+        const { revoked, sessions } = await revokeAccountSessions(trx, account.id);
         await audit.recordIn(trx, { type: 'password.changed', accountId: account.id, ...requestFacts(ctx), details: { revoked } });
+        return sessions;
       });
+      // Committed: the apps those sessions signed in to are told (Back-Channel Logout 1.0 §2.5).
+      await sendBackchannelLogouts(provider, ctx, ended);
       await notifier.notify(account.phone, 'password_changed');
       const updated = (await accounts.findById(account.id))!;
       await proceed(ctx, interaction, updated, { ...ticket, warned: true });

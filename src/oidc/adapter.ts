@@ -1,7 +1,7 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
+import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, readsAhead, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { ClientStore } from './clients.ts';
 
@@ -296,10 +296,11 @@ class PendingWrites implements DeferredWrites {
 }
 
 /**
- * What revoking a grant removes: its codes and tokens. Not the interactions that carry its
- * id: when a second person signs in on a shared browser, the first one's session is logged
- * out (and its grant revoked) in the middle of the second one's interaction. Nor the Grant
- * row, which oidc-provider destroys itself when its policy says so.
+ * What revoking a grant may remove: its codes and tokens, one model per revokeByGrantId
+ * call. Not the interactions that carry its id: when a second person signs in on a shared
+ * browser, the first one's session is logged out (and its grant revoked) in the middle of
+ * the second one's interaction. Nor the Grant row, which oidc-provider destroys itself when
+ * its policy says so.
  */
 const GRANT_TOKENS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
 
@@ -314,15 +315,39 @@ export function accountOfRevokedGrant(ctx: object, grantId: string): string | un
 export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sealer) {
   const statements = modelStatements(knex);
 
-  /** Deletes the tokens of a grant (all but `kept` models), noting the grant's account for the request. */
-  async function revokeGrantTokens(grantId: string, kept: string[] = []): Promise<void> {
-    const models = GRANT_TOKENS.filter((model) => !kept.includes(model));
+  /** A row by id alone, for a request that reads nothing ahead (db/request-scope.ts). */
+  const findAlone = batched<Key, Row | undefined>(async (keys) => {
+    const rows: Array<Row & { model: string; id: string }> = await knex(TABLE)
+      .select('model', 'id', 'payload', 'consumed_at')
+      .whereIn(['model', 'id'], pairs(keys))
+      .whereRaw(alive(TABLE))
+      .options(prepared(`oidc_find_alone_by_id_${keys.length}`));
+    return perCaller(keys, new Map(rows.map((row) => [keyOf(row.model, row.id), { payload: row.payload, consumed_at: row.consumed_at }])));
+  });
+
+  /**
+   * Deletes one model's rows of a grant, for the requests of one turn in one statement:
+   * oidc-provider revokes a grant with one call per model it issues, all at once. Gives
+   * each the grant's account, from its Grant or else from a removed token (the Grant may
+   * be destroyed at the same moment).
+   */
+  const revokeTokens = batched<{ grantId: string; model: string }, string | undefined>(async (inputs) => {
+    const grantIds = [...new Set(inputs.map((input) => input.grantId))];
     const { rows } = (await knex.raw(
-      `WITH removed AS (DELETE FROM ${TABLE} WHERE grant_id = ? AND model IN (${models.map(() => '?').join(', ')}) RETURNING account_id)
-       SELECT COALESCE((SELECT account_id FROM ${TABLE} WHERE model = 'Grant' AND id = ?), (SELECT account_id FROM removed WHERE account_id IS NOT NULL LIMIT 1)) AS account_id`,
-      [grantId, ...models, grantId],
-    )) as { rows: Array<{ account_id: string | null }> };
-    const accountId = rows[0]?.account_id;
+      `WITH removed AS (DELETE FROM ${TABLE} WHERE (model, grant_id) IN (${inputs.map(() => '(?, ?)').join(', ')}) RETURNING grant_id, account_id)
+       SELECT v.grant_id, COALESCE(
+         (SELECT g.account_id FROM ${TABLE} g WHERE g.model = 'Grant' AND g.id = v.grant_id),
+         (SELECT r.account_id FROM removed r WHERE r.grant_id = v.grant_id AND r.account_id IS NOT NULL LIMIT 1)) AS account_id
+       FROM (VALUES ${grantIds.map(() => '(CAST(? AS text))').join(', ')}) AS v (grant_id)`,
+      [...inputs.flatMap((input) => [input.model, input.grantId]), ...grantIds],
+    )) as { rows: Array<{ grant_id: string; account_id: string | null }> };
+    const accounts = new Map(rows.map((row) => [row.grant_id, row.account_id ?? undefined]));
+    return inputs.map((input) => accounts.get(input.grantId));
+  });
+
+  /** Deletes the `models` rows of a grant, noting the grant's account for the request. */
+  async function revokeGrantTokens(grantId: string, models: string[]): Promise<void> {
+    const accountId = (await Promise.all(models.map((model) => revokeTokens({ grantId, model })))).find(Boolean);
     const ctx = Provider.ctx;
     if (ctx && accountId) {
       const accounts = revokedGrantAccounts.get(ctx) ?? new Map<string, string>();
@@ -397,6 +422,10 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
       if (hasNul(id)) return undefined;
       if (this.model === 'Client') return clients.findMetadata(id);
       const key = this.#key(id);
+      if (!readsAhead()) {
+        await seeOwnWrites(this.model, keyOf(this.model, key));
+        return this.#withId(id, withConsumed(await findAlone({ model: this.model, value: key })));
+      }
       if (!(await seeOwnWrites(this.model, keyOf(this.model, key)))) {
         const read = takeRow<Row>(this.model, kept.byId(key));
         if (read) return this.#withId(id, withConsumed(read.row));
@@ -441,7 +470,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
         forgetRows();
         const row = await knex(TABLE).select('grant_id').where({ model: this.model, id: key }).first();
         if (row?.grant_id) {
-          await revokeGrantTokens(row.grant_id, [this.model]);
+          await revokeGrantTokens(row.grant_id, GRANT_TOKENS.filter((model) => model !== this.model));
           await knex(TABLE).where({ model: 'Grant', id: row.grant_id }).delete();
           // Audited as oidc-provider's own revocation of a reused code is.
           const ctx = Provider.ctx;
@@ -457,28 +486,44 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
       await write(this.model, { key: keyOf(this.model, key), model: this.model, kind: 'destroy', id: key });
     }
 
+    /** This model's rows of the grant only: oidc-provider calls it on each model it revokes (helpers/revoke.js). */
     async revokeByGrantId(grantId: string): Promise<void> {
+      if (!GRANT_TOKENS.includes(this.model)) return;
       // Tokens of the grant this request is about to write are revoked with the others.
       await flushDeferredWrites();
       forgetRows();
-      await revokeGrantTokens(grantId);
+      await revokeGrantTokens(grantId, [this.model]);
     }
   };
 }
 
+/** A session ended outside oidc-provider's logout: the apps it signed in to, each with the session's id for it (sid). */
+export interface EndedSession {
+  accountId: string;
+  apps: Array<{ clientId: string; sid: string }>;
+}
+
 /**
  * Ends everything that keeps an account signed in: sessions, refresh and access tokens,
- * unredeemed codes. Consent (consents.ts) and Grants are kept: the person's decision, not a credential.
+ * unredeemed codes. Consent (consents.ts) and Grants are kept: the person's decision, not a
+ * credential. Gives the number of rows removed and the sessions ended, whose apps are told
+ * once the caller's transaction is committed (backchannel-logout.ts). Sessions are found by
+ * their account: their ids are stored as keyed hashes (storedModelId).
  */
-export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<number> {
+export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<{ revoked: number; sessions: EndedSession[] }> {
   await flushDeferredWrites();
   forgetRows();
-  const removed = await knex(TABLE)
+  const removed: Array<{ model: string; payload: AdapterPayload }> = await knex(TABLE)
     .where({ account_id: accountId })
     .whereIn('model', ['Session', 'RefreshToken', 'AccessToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'])
     .delete()
-    .returning('id');
-  return removed.length;
+    .returning(['model', 'payload']);
+  const sessions = removed.filter((row) => row.model === 'Session').map((row) => {
+    const authorizations = (row.payload.authorizations ?? {}) as Record<string, { sid?: unknown }>;
+    const apps = Object.entries(authorizations).flatMap(([clientId, authorization]) => (typeof authorization?.sid === 'string' ? [{ clientId, sid: authorization.sid }] : []));
+    return { accountId, apps };
+  });
+  return { revoked: removed.length, sessions };
 }
 
 /** Deletes rows past their expiry; run periodically by every node (idempotent). */

@@ -77,7 +77,7 @@ test('consume marks a code consumed exactly once', async (t) => {
   t.true(typeof (await codes.find(key))?.consumed === 'number');
 });
 
-test('revokeByGrantId removes every token of the grant and nothing else', async (t) => {
+test('revokeByGrantId removes its own model\'s rows of the grant and nothing else', async (t) => {
   const grant = id();
   const access = new Adapter('AccessToken');
   const refresh = new Adapter('RefreshToken');
@@ -90,9 +90,35 @@ test('revokeByGrantId removes every token of the grant and nothing else', async 
   await interactions.upsert(interaction, { grantId: grant, uid: interaction }, 60);
   await access.revokeByGrantId(grant);
   t.is(await access.find(a), undefined);
-  t.is(await refresh.find(r), undefined);
+  t.truthy(await refresh.find(r), 'oidc-provider revokes each model by a call of its own');
   t.truthy(await access.find(other));
+  await refresh.revokeByGrantId(grant);
+  t.is(await refresh.find(r), undefined);
+  await interactions.revokeByGrantId(grant);
   t.truthy(await interactions.find(interaction), 'an interaction is not a token of the grant');
+});
+
+test('a grant revoked as oidc-provider does it, one call per model at once, takes one DELETE', async (t) => {
+  const grant = id();
+  const models = ['AccessToken', 'RefreshToken', 'AuthorizationCode'];
+  const keys = models.map(() => id());
+  await Promise.all(models.map((model, index) => new Adapter(model).upsert(keys[index], { grantId: grant }, 60)));
+  const device = id();
+  await new Adapter('DeviceCode').upsert(device, { grantId: grant }, 60);
+  const deletes: string[] = [];
+  // Other tests of this file run meanwhile: only statements naming this grant count.
+  const count = (query: { sql: string; bindings?: unknown[] }) => {
+    if (/\bdelete\b/i.test(query.sql) && query.bindings?.includes(grant)) deletes.push(query.sql);
+  };
+  db.knex.on('query', count);
+  try {
+    await Promise.all(models.map((model) => new Adapter(model).revokeByGrantId(grant)));
+  } finally {
+    db.knex.off('query', count);
+  }
+  t.is(deletes.length, 1);
+  t.deepEqual(await Promise.all(models.map((model, index) => new Adapter(model).find(keys[index]))), [undefined, undefined, undefined]);
+  t.truthy(await new Adapter('DeviceCode').find(device), 'a model not revoked keeps its rows');
 });
 
 test('findByUserCode finds a device code by its user code', async (t) => {
@@ -107,11 +133,13 @@ test('revoking an account ends its sessions and tokens, keeps its consent, and l
   const account = '6f1c1b4e-2f7a-4a53-9f1e-0a1b2c3d4e5f';
   const other = '7a2d2c5f-3a8b-4b64-8a2f-1b2c3d4e5f60';
   const [session, refresh, grant, othersSession] = [id(), id(), id(), id()];
-  await new Adapter('Session').upsert(session, { accountId: account, uid: `u-${session}` }, 60);
+  await new Adapter('Session').upsert(session, { accountId: account, uid: `u-${session}`, authorizations: { app: { sid: 'sid-app', grantId: grant }, 'not-signed-in': {} } }, 60);
   await new Adapter('RefreshToken').upsert(refresh, { accountId: account, grantId: grant }, 60);
   await new Adapter('Grant').upsert(grant, { accountId: account }, 60);
   await new Adapter('Session').upsert(othersSession, { accountId: other, uid: `u-${othersSession}` }, 60);
-  t.is(await revokeAccountSessions(db.knex, account), 2);
+  const { revoked, sessions } = await revokeAccountSessions(db.knex, account);
+  t.is(revoked, 2);
+  t.deepEqual(sessions, [{ accountId: account, apps: [{ clientId: 'app', sid: 'sid-app' }] }], 'the ended session names the apps to tell');
   t.is(await new Adapter('Session').find(session), undefined);
   t.is(await new Adapter('RefreshToken').find(refresh), undefined);
   t.truthy(await new Adapter('Grant').find(grant));

@@ -12,6 +12,13 @@ test('defaults run a development server on port 3000 with the embedded database'
   t.is(config.dataDir, 'var');
   t.deepEqual(config.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
   t.is(config.host, undefined, 'every interface, as before HOST existed');
+  t.deepEqual(config.requestScope, { deferWrites: true, readAhead: true }, 'deferred writes and rows read ahead are on');
+});
+
+test('deferred writes and rows read ahead can each be turned off, to measure what they pay', (t) => {
+  t.deepEqual(loadConfig({ DEFER_WRITES: 'false' }).requestScope, { deferWrites: false, readAhead: true });
+  t.deepEqual(loadConfig({ READ_AHEAD: '0' }).requestScope, { deferWrites: true, readAhead: false });
+  t.throws(() => loadConfig({ READ_AHEAD: 'sometimes' }), { instanceOf: ConfigError, message: /^READ_AHEAD: / });
 });
 
 const refusals: Array<[string, Record<string, string>, RegExp]> = [
