@@ -319,9 +319,9 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
   const findAlone = batched<Key, Row | undefined>(async (keys) => {
     const rows: Array<Row & { model: string; id: string }> = await knex(TABLE)
       .select('model', 'id', 'payload', 'consumed_at')
-      .whereIn(['model', 'id'], pairs(keys))
+      .whereRaw(`(model, id) IN (${KEYS})`, keyColumns(keys))
       .whereRaw(alive(TABLE))
-      .options(prepared(`oidc_find_alone_by_id_${keys.length}`));
+      .options(prepared('oidc_find_alone_by_id'));
     return perCaller(keys, new Map(rows.map((row) => [keyOf(row.model, row.id), { payload: row.payload, consumed_at: row.consumed_at }])));
   });
 
@@ -334,12 +334,12 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
   const revokeTokens = batched<{ grantId: string; model: string }, string | undefined>(async (inputs) => {
     const grantIds = [...new Set(inputs.map((input) => input.grantId))];
     const { rows } = (await knex.raw(
-      `WITH removed AS (DELETE FROM ${TABLE} WHERE (model, grant_id) IN (${inputs.map(() => '(?, ?)').join(', ')}) RETURNING grant_id, account_id)
+      `WITH removed AS (DELETE FROM ${TABLE} WHERE (model, grant_id) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]))) RETURNING grant_id, account_id)
        SELECT v.grant_id, COALESCE(
          (SELECT g.account_id FROM ${TABLE} g WHERE g.model = 'Grant' AND g.id = v.grant_id),
          (SELECT r.account_id FROM removed r WHERE r.grant_id = v.grant_id AND r.account_id IS NOT NULL LIMIT 1)) AS account_id
-       FROM (VALUES ${grantIds.map(() => '(CAST(? AS text))').join(', ')}) AS v (grant_id)`,
-      [...inputs.flatMap((input) => [input.model, input.grantId]), ...grantIds],
+       FROM unnest(CAST(? AS text[])) AS v (grant_id)`,
+      [inputs.map((input) => input.model), inputs.map((input) => input.grantId), grantIds],
     )) as { rows: Array<{ grant_id: string; account_id: string | null }> };
     const accounts = new Map(rows.map((row) => [row.grant_id, row.account_id ?? undefined]));
     return inputs.map((input) => accounts.get(input.grantId));
