@@ -9,6 +9,7 @@ import { hashPassword } from '../../src/passwords/index.ts';
 import { accountThrottleKeys } from '../../src/accounts/index.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
+import { withFailingInsert } from '../helpers/failing-write.ts';
 
 let now = Date.now();
 const clock = { now: () => new Date(now) };
@@ -329,16 +330,8 @@ test.serial('a password change whose event cannot be written changes nothing: no
   const { start, page } = await passwordStep(agent, citizen.nationalId, chosen);
   t.true(shows(page, 'password_change.heading'));
   const next = 'Núi-Ngự-Bình-Xanh-28';
-  const name = 'xacthuc_test_password_change_failure';
-  await knex().raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
-  await knex().raw(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'password.changed' AND NEW.account_id = '${citizen.account.id}') EXECUTE FUNCTION ${name}()`);
-  let failed: Page;
-  try {
-    failed = await submit(agent, page, { password: next, passwordConfirmation: next });
-  } finally {
-    await knex().raw(`DROP TRIGGER ${name} ON audit_events`);
-    await knex().raw(`DROP FUNCTION ${name}()`);
-  }
+  const failed = await withFailingInsert(knex(), 'audit_events', `NEW.type = 'password.changed' AND NEW.account_id = '${citizen.account.id}'`, () =>
+    submit(agent, page, { password: next, passwordConfirmation: next }));
   t.is(failed.status, 500);
   const after = await knex()('accounts').where({ id: citizen.account.id }).first();
   t.is(after.password_hash, before.password_hash, 'the password is unchanged');

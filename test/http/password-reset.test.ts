@@ -5,6 +5,7 @@ import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../src/http/html.ts';
+import { withFailingInsert } from '../helpers/failing-write.ts';
 
 let server: TestServer;
 let rp: oidc.Configuration;
@@ -110,11 +111,11 @@ test('the hourly SMS limit answers the same for an unknown identifier as for an 
 // sessions revoked and the event recorded in one transaction. A trigger the test installs
 // for this account alone makes one of those writes fail.
 const RESET_WRITES = {
-  'keeping the old password in the history': (accountId: string) => `BEFORE INSERT ON password_history FOR EACH ROW WHEN (NEW.account_id = '${accountId}')`,
-  'recording the event': (accountId: string) => `BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'password.reset' AND NEW.account_id = '${accountId}')`,
+  'keeping the old password in the history': (accountId: string) => ['password_history', `NEW.account_id = '${accountId}'`] as const,
+  'recording the event': (accountId: string) => ['audit_events', `NEW.type = 'password.reset' AND NEW.account_id = '${accountId}'`] as const,
 };
 
-for (const [write, definition] of Object.entries(RESET_WRITES)) {
+for (const [write, failing] of Object.entries(RESET_WRITES)) {
   test(`a reset whose write fails at ${write} changes nothing, and the same page then works`, async (t) => {
     const phone = write.startsWith('keeping') ? '0935111555' : '0935111666';
     const citizen = await createTestCitizen(server, { phone });
@@ -124,17 +125,8 @@ for (const [write, definition] of Object.entries(RESET_WRITES)) {
     const codePage = await askForReset(person, citizen.nationalId);
     const passwordPage = await submit(person, codePage, { code: await latestCode(server, `+84${phone.slice(1)}`) });
 
-    const name = `xacthuc_test_reset_failure_${write.length}`;
-    await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
-    const trigger = definition(citizen.account.id);
-    await knex.raw(`CREATE TRIGGER ${name} ${trigger} EXECUTE FUNCTION ${name}()`);
-    let failed: Page;
-    try {
-      failed = await submit(person, passwordPage, { password: newPassword, passwordConfirmation: newPassword });
-    } finally {
-      await knex.raw(`DROP TRIGGER ${name} ON ${/ON (\w+)/.exec(trigger)![1]}`);
-      await knex.raw(`DROP FUNCTION ${name}()`);
-    }
+    const [table, when] = failing(citizen.account.id);
+    const failed = await withFailingInsert(knex, table, when, () => submit(person, passwordPage, { password: newPassword, passwordConfirmation: newPassword }));
     t.true(failed.status >= 500);
     t.is((await knex('accounts').where({ id: citizen.account.id }).first()).password_hash, before, 'the password is unchanged');
     t.is((await knex('password_history').where({ account_id: citizen.account.id })).length, 0);

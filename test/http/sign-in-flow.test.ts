@@ -4,6 +4,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
+import { withFailingInsert } from '../helpers/failing-write.ts';
 
 let server: TestServer;
 test.before(async () => {
@@ -242,16 +243,8 @@ test('a consent whose audit event cannot be written is not recorded, and the sam
   const page = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: citizen.nationalId, password: citizen.password } }, RP_CALLBACK);
   const consent = readForm(page);
   const knex = server.services.db.knex;
-  const name = 'xacthuc_test_consent_failure';
-  await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'failure injected by the test'; END $$`);
-  await knex.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.type = 'consent.given' AND NEW.account_id = '${citizen.account.id}') EXECUTE FUNCTION ${name}()`);
-  let failed;
-  try {
-    failed = await agent.request(new URL(consent.action, page.url).href, { form: { ...consent.fields, decision: 'allow' } });
-  } finally {
-    await knex.raw(`DROP TRIGGER ${name} ON audit_events`);
-    await knex.raw(`DROP FUNCTION ${name}()`);
-  }
+  const failed = await withFailingInsert(knex, 'audit_events', `NEW.type = 'consent.given' AND NEW.account_id = '${citizen.account.id}'`, () =>
+    agent.request(new URL(consent.action, page.url).href, { form: { ...consent.fields, decision: 'allow' } }));
   t.is(failed.status, 500);
   t.is(await knex('consents').where({ account_id: citizen.account.id }).first(), undefined, 'no consent without its event');
 
