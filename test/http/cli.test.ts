@@ -1,9 +1,11 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestDatabase, startTestServer, type TestDatabase } from '../helpers/server.ts';
+import { main } from '../../src/cli.ts';
 import { openDatabase } from '../../src/db/index.ts';
 
 const run = promisify(execFile);
@@ -12,22 +14,43 @@ let database: TestDatabase;
 let env: Record<string, string>;
 
 test.before(async () => {
-  database = await createTestDatabase();
+  // Empty: the first command run is `migrate`.
+  database = await createTestDatabase({ migrated: false });
   env = { ...(process.env as Record<string, string>), ...database.env, SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
 });
 test.after.always(async () => {
   await database?.drop();
 });
 
-async function xacthuc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Answer {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function xacthuc(...args: string[]): Promise<Answer> {
   return xacthucWithInput(undefined, ...args);
 }
 
-async function xacthucWithInput(input: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * A command run in this process, as `npm run cli -- …` runs it, with its own settings,
+ * input and output: starting a process for each takes seconds.
+ */
+async function xacthucWithInput(input: string | undefined, ...args: string[]): Promise<Answer> {
+  const answer = { code: 0, stdout: '', stderr: '' };
+  answer.code = await main(args, {
+    env,
+    stdin: Readable.from(input === undefined ? [] : [Buffer.from(input)]),
+    stdout: { write: (text: string) => (answer.stdout += text) },
+    stderr: { write: (text: string) => (answer.stderr += text) },
+  });
+  return answer;
+}
+
+/** A command run as its own process: `node src/cli.ts …`, which `npm run cli -- …` runs. */
+async function xacthucProcess(...args: string[]): Promise<Answer> {
   try {
-    const child = run(process.execPath, [cli, ...args], { env });
-    child.child.stdin?.end(input ?? '');
-    const { stdout, stderr } = await child;
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -45,7 +68,7 @@ async function withDatabase<T>(work: (knex: Awaited<ReturnType<typeof openDataba
 }
 
 test.serial('--help lists every command', async (t) => {
-  const { code, stdout } = await xacthuc('--help');
+  const { code, stdout } = await xacthucProcess('--help');
   t.is(code, 0);
   for (const command of ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate']) t.true(stdout.includes(command));
 });
@@ -206,7 +229,8 @@ test.serial('an unknown command is refused with a pointer to --help', async (t) 
 test.serial('a command run while the server is up: refused clearly on the embedded database, fine on PostgreSQL', async (t) => {
   const server = await startTestServer({ env: { ...database.env, SECRET_KEY: env.SECRET_KEY } });
   try {
-    const { code, stderr } = await xacthuc('migrate');
+    // A process of its own: the data directory's lock is per process.
+    const { code, stderr } = await xacthucProcess('migrate');
     if (env.DATABASE_URL) {
       t.is(code, 0, stderr);
     } else {
