@@ -14,7 +14,7 @@ import type { ClientStore } from './oidc/clients.ts';
 import { providerConfiguration } from './oidc/configuration.ts';
 import { providerPages } from './oidc/pages.ts';
 import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
-import type { Clock } from './clock.ts';
+import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/lockout.ts';
 import type { AccountNotifier } from './accounts/notifications.ts';
@@ -41,6 +41,7 @@ export interface AppDeps {
   signIn: PasswordSignIn;
   audit: AuditLog;
   clock: Clock;
+  sleep: Sleep;
   otp: SmsOtp;
   pending: PendingRegistrations;
   totp: TotpFactors;

@@ -134,19 +134,19 @@ async function clientCreate(services: Services, values: Values) {
  * `--password -` reads the password from standard input, so it stays out of the process
  * list and the shell history (`printf '%s' "$PW" | npm run cli -- account:create … --password -`).
  */
-async function passwordOption(values: Values): Promise<string> {
+async function passwordOption(values: Values, stdin: CliIo['stdin']): Promise<string> {
   const given = required(values, 'password');
   if (given !== '-') return given;
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stdin) chunks.push(chunk);
   const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   if (!password) throw new UsageError('--password -: nothing was read from standard input');
   return password;
 }
 
-async function accountCreate(services: Services, values: Values, roles: string[] = []) {
+async function accountCreate(services: Services, values: Values, stdin: CliIo['stdin'], roles: string[] = []) {
   const type = roles.includes('admin') ? 'citizen' : required(values, 'type');
-  const common = { phone: required(values, 'phone'), password: await passwordOption(values), username: values.username, email: values.email };
+  const common = { phone: required(values, 'phone'), password: await passwordOption(values, stdin), username: values.username, email: values.email };
   const account =
     type === 'citizen'
       ? await createCitizenAccount(services, {
@@ -212,17 +212,26 @@ async function keysRotate(services: Services) {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where a command reads its settings and input and writes its answer: the process's own, or a test's. */
+export interface CliIo {
+  /** The settings; the process environment when absent. */
+  env?: Record<string, string | undefined>;
+  stdin: AsyncIterable<Buffer>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const command = positionals[0];
   if (values.help || !command) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return command || values.help ? 0 : 64;
   }
   if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command "${command}" (see --help)`);
   }
-  const config = loadConfig();
+  const config = loadConfig(io.env);
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const services = await openServices(config, { logger, migrate: false });
   try {
@@ -231,38 +240,49 @@ async function main(argv: string[]): Promise<number> {
     else {
       await migrateToLatest(services.db.knex);
       if (command === 'client:create') output = await clientCreate(services, values);
-      else if (command === 'account:create') output = await accountCreate(services, values);
-      else if (command === 'admin:create') output = await accountCreate(services, values, ['admin']);
+      else if (command === 'account:create') output = await accountCreate(services, values, io.stdin);
+      else if (command === 'admin:create') output = await accountCreate(services, values, io.stdin, ['admin']);
       else if (command === 'account:unlock') output = await accountUnlock(services, values);
       else if (command === 'account:require-password-change') output = await accountRequirePasswordChange(services, values);
       else output = await keysRotate(services);
     }
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;
   } finally {
     await services.db.close();
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof InvalidClientError && error.field !== undefined) {
-    process.stderr.write(`xacthuc: ${CLIENT_OPTIONS[error.field]} ${error.detail}\n`);
-    process.exitCode = 64;
-  } else if (error instanceof AccountInputError) {
-    process.stderr.write(`xacthuc: ${accountInputLine(error)}\n`);
-    process.exitCode = 64;
-  } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof InvalidClientError) {
-    process.stderr.write(`xacthuc: ${error.message}\n`);
-    process.exitCode = error instanceof DatabaseInUseError ? 75 : 64;
-  } else if (error instanceof DuplicateAccountError) {
-    process.stderr.write(`xacthuc: an account with this ${error.field.replace('_', ' ')} already exists\n`);
-    process.exitCode = 65;
-  } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`xacthuc: ${(error as Error).message} (see --help)\n`);
-    process.exitCode = 64;
-  } else {
+/**
+ * Runs one command and answers its exit code (sysexits.h: 64 usage, 65 data, 75 try
+ * again later); an error nobody foresaw is thrown, as from the process it ends with 1.
+ */
+export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof InvalidClientError && error.field !== undefined) {
+      io.stderr.write(`xacthuc: ${CLIENT_OPTIONS[error.field]} ${error.detail}\n`);
+      return 64;
+    }
+    if (error instanceof AccountInputError) {
+      io.stderr.write(`xacthuc: ${accountInputLine(error)}\n`);
+      return 64;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof InvalidClientError) {
+      io.stderr.write(`xacthuc: ${error.message}\n`);
+      return error instanceof DatabaseInUseError ? 75 : 64;
+    }
+    if (error instanceof DuplicateAccountError) {
+      io.stderr.write(`xacthuc: an account with this ${error.field.replace('_', ' ')} already exists\n`);
+      return 65;
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`xacthuc: ${(error as Error).message} (see --help)\n`);
+      return 64;
+    }
     throw error;
   }
 }
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,7 @@ import { hkdfSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { realSleep, systemClock, type Clock, type Sleep } from './clock.ts';
 import { migrateToLatest, openDatabase, type Database } from './db/index.ts';
 import { resolveSecretKey, Sealer } from './secrets/index.ts';
 import { ensureKeys, loadKeys, removeRetiredKeys } from './oidc/keys.ts';
@@ -30,6 +30,7 @@ export interface Services {
   config: Config;
   logger: Logger;
   clock: Clock;
+  sleep: Sleep;
   db: Database;
   sealer: Sealer;
   secretKey: Buffer;
@@ -44,9 +45,10 @@ export interface Services {
 }
 
 /** Database, migrations and domain services: what the server and the CLI share. */
-export async function openServices(config: Config, options: { logger?: Logger; clock?: Clock; migrate?: boolean } = {}): Promise<Services> {
+export async function openServices(config: Config, options: { logger?: Logger; clock?: Clock; sleep?: Sleep; migrate?: boolean } = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
   const secretKey = await resolveSecretKey(config, logger);
   const db = await openDatabase(config, logger);
   try {
@@ -65,6 +67,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     config,
     logger,
     clock,
+    sleep,
     db,
     sealer,
     secretKey,
@@ -88,7 +91,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock; sleep?: Sleep } = {}): Promise<RunningServer> {
   const services = await openServices(config, options);
   const { db, sealer, clock, logger } = services;
   const subkey = (info: string) => Buffer.from(hkdfSync('sha256', services.secretKey, Buffer.alloc(0), info, 32));

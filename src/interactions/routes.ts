@@ -3,6 +3,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { errors, type Provider } from 'oidc-provider';
+import type { Sleep } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type PasswordSignIn } from '../accounts/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -20,7 +21,6 @@ import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts'
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
 import { signInSteps, type SignInStepDeps } from './sign-in-steps.ts';
 import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, SignInStepDeps {
   config: Config;
@@ -29,6 +29,7 @@ export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, Si
   audit: AuditLog;
   csrf: Csrf;
   consents: ConsentStore;
+  sleep: Sleep;
 }
 
 function formErrors(config: Config): Middleware {
@@ -53,7 +54,7 @@ export function standaloneRoutes(deps: InteractionDeps): Router {
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const { config, clock, knex, provider, signIn, audit, csrf, lockout, notifier, consents } = deps;
+  const { config, clock, knex, sleep, provider, signIn, audit, csrf, lockout, notifier, consents } = deps;
   const router = new Router({ prefix: '/interaction/:uid' });
   const steps = signInSteps(deps);
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { createTestDatabase, freePort, type TestServer } from './server.ts';
+import { createTestDatabase, freePort, recordingSleep, type TestServer } from './server.ts';
 
 export type NodeName = 'a' | 'b';
 
@@ -28,12 +28,13 @@ export interface Cluster {
 }
 
 /**
- * Starts the balancer and two nodes on a fresh database. By default node A starts (and
- * migrates) before node B; `startTogether` starts both at the same moment, as a rolling
- * deployment of several replicas does. `env` adds settings to both nodes.
+ * Starts the balancer and two nodes on a fresh database. By default node A starts before
+ * node B, on a migrated database; `startTogether` starts both at the same moment on an
+ * empty one, so both migrate at once, as a rolling deployment of several replicas does.
+ * `env` adds settings to both nodes.
  */
 export async function startCluster(options: { startTogether?: boolean; env?: Record<string, string> } = {}): Promise<Cluster> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ migrated: !options.startTogether });
   const balancerPort = await freePort();
   const issuer = `http://localhost:${balancerPort}`;
   const shared = {
@@ -50,8 +51,9 @@ export async function startCluster(options: { startTogether?: boolean; env?: Rec
   const startNode = async (): Promise<TestServer> => {
     const env = { ...shared, PORT: String(await freePort()) };
     const config = loadConfig(env);
-    const running: RunningServer = await startServer(config);
-    return { ...running, config, env, stop: () => running.close() };
+    const { sleep, waits } = recordingSleep();
+    const running: RunningServer = await startServer(config, { sleep });
+    return { ...running, config, env, waits, stop: () => running.close() };
   };
 
   let nodes: Record<NodeName, TestServer>;

@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
-import type { Clock } from '../../src/clock.ts';
+import { openDatabase, type Database } from '../../src/db/index.ts';
+import type { Clock, Sleep } from '../../src/clock.ts';
 import type { Logger } from '../../src/logger.ts';
+import { copyPgliteTemplate, createFromPostgresTemplate } from './template-database.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,15 +29,24 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of its own: PostgreSQL when DATABASE_URL is set, else a PGlite directory. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A database of its own: PostgreSQL when DATABASE_URL is set, else a PGlite directory.
+ * Migrated (a copy of the run's template database) unless `migrated: false` asks for an
+ * empty one, for the tests of migrating itself.
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const migrated = options.migrated ?? true;
   const base = process.env.DATABASE_URL;
   if (base) {
     const name = `xacthuc_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    try {
+      if (migrated) await createFromPostgresTemplate(base, admin, name);
+      else await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
     const url = new URL(base);
     url.pathname = `/${name}`;
     return {
@@ -50,13 +60,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dir = await mkdtemp(join(tmpdir(), 'xacthuc-test-'));
+  if (migrated) await copyPgliteTemplate(dir);
   return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export interface TestServer extends RunningServer {
   config: Config;
   env: Record<string, string>;
+  /** Every wait the server was asked for, in milliseconds (the delay after wrong passwords), oldest first: recorded, not waited. */
+  waits: number[];
   stop(): Promise<void>;
+}
+
+/** A Sleep that returns at once and records each wait it was asked for. */
+export function recordingSleep(): { sleep: Sleep; waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    async sleep(milliseconds) {
+      waits.push(milliseconds);
+    },
+  };
 }
 
 /** Starts a server; `shared` reuses another server's database and secret (a second node). */
@@ -77,11 +101,13 @@ export async function startTestServer(
     ISSUER: `http://localhost:${port}`,
   };
   const config = loadConfig(env);
-  const running = await startServer(config, { clock: options.clock, logger: options.logger });
+  const { sleep, waits } = recordingSleep();
+  const running = await startServer(config, { clock: options.clock, logger: options.logger, sleep });
   return {
     ...running,
     config,
     env,
+    waits,
     async stop() {
       await running.close();
       await database?.drop();
@@ -98,10 +124,10 @@ export interface OutboxMessage {
 
 /**
  * The SMS the server has "sent" (the console sender's outbox), oldest first; once the
- * codes it sends after their answer (password reset) are out.
+ * codes and notices it sends after their answer (password reset, account locked) are out.
  */
 export async function readOutbox(server: TestServer): Promise<OutboxMessage[]> {
-  await server.services.otp.settled();
+  await Promise.all([server.services.otp.settled(), server.services.notifier.settled()]);
   const text = await readFile(server.env.SMS_OUTBOX, 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxMessage);
 }
@@ -122,7 +148,6 @@ export interface MigratedTestDatabase {
 export async function openMigratedTestDatabase(): Promise<MigratedTestDatabase> {
   const database = await createTestDatabase();
   const db = await openDatabase({ databaseUrl: database.env.DATABASE_URL || undefined, dataDir: database.env.DATA_DIR ?? 'var' });
-  await migrateToLatest(db.knex);
   return {
     knex: db.knex,
     async close() {

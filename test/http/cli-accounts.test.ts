@@ -2,15 +2,10 @@
 // own rules (SPEC R1–R3, R5), before anything is stored: a refusal is one line naming the
 // option, exit code 64, and no account.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../helpers/server.ts';
-import { openDatabase } from '../../src/db/index.ts';
+import { operatorCli } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 let database: TestDatabase;
 let env: Record<string, string>;
 
@@ -22,26 +17,9 @@ test.after.always(async () => {
   await database?.drop();
 });
 
-async function xacthuc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const child = run(process.execPath, [cli, ...args], { env });
-    child.child.stdin?.end('');
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function withDatabase<T>(work: (knex: Awaited<ReturnType<typeof openDatabase>>['knex']) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR ?? 'var' });
-  try {
-    return await work(db.knex);
-  } finally {
-    await db.close();
-  }
-}
+const cli = operatorCli(() => env);
+const xacthuc = cli.run;
+const withDatabase = cli.withDatabase;
 
 const countAccounts = () => withDatabase(async (knex) => ((await knex.schema.hasTable('accounts')) ? Number((await knex('accounts').count({ n: '*' }))[0].n) : 0));
 

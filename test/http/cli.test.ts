@@ -1,53 +1,30 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createTestDatabase, startTestServer, type TestDatabase } from '../helpers/server.ts';
-import { openDatabase } from '../../src/db/index.ts';
+import { operatorCli } from '../helpers/cli.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 import { identifierThrottleKeys } from '../../src/accounts/sign-in.ts';
 
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 let database: TestDatabase;
 let env: Record<string, string>;
 
 test.before(async () => {
-  database = await createTestDatabase();
+  // Empty: the first command run is `migrate`.
+  database = await createTestDatabase({ migrated: false });
   env = { ...(process.env as Record<string, string>), ...database.env, SECRET_KEY: randomBytes(32).toString('hex'), NODE_ENV: 'test', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
 });
 test.after.always(async () => {
   await database?.drop();
 });
 
-async function xacthuc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return xacthucWithInput(undefined, ...args);
-}
-
-async function xacthucWithInput(input: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const child = run(process.execPath, [cli, ...args], { env });
-    child.child.stdin?.end(input ?? '');
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function withDatabase<T>(work: (knex: Awaited<ReturnType<typeof openDatabase>>['knex']) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR ?? 'var' });
-  try {
-    return await work(db.knex);
-  } finally {
-    await db.close();
-  }
-}
+const cli = operatorCli(() => env);
+const xacthuc = cli.run;
+const xacthucWithInput = cli.withInput;
+const xacthucProcess = cli.process;
+const withDatabase = cli.withDatabase;
 
 test.serial('--help lists every command', async (t) => {
-  const { code, stdout } = await xacthuc('--help');
+  const { code, stdout } = await xacthucProcess('--help');
   t.is(code, 0);
   for (const command of ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate']) t.true(stdout.includes(command));
 });
@@ -215,7 +192,8 @@ test.serial('an unknown command is refused with a pointer to --help', async (t) 
 test.serial('a command run while the server is up: refused clearly on the embedded database, fine on PostgreSQL', async (t) => {
   const server = await startTestServer({ env: { ...database.env, SECRET_KEY: env.SECRET_KEY } });
   try {
-    const { code, stderr } = await xacthuc('migrate');
+    // A process of its own: the data directory's lock is per process.
+    const { code, stderr } = await xacthucProcess('migrate');
     if (env.DATABASE_URL) {
       t.is(code, 0, stderr);
     } else {

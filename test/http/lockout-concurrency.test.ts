@@ -37,8 +37,6 @@ test.before(async () => {
     single = await startTestServer({ env });
     seed = single;
   }
-  // The progressive delay (up to 8 s) is not what these tests are about; the lock is.
-  for (const node of cluster ? [cluster.a, cluster.b] : [single!]) node.services.lockout.delayAfter = () => 0;
   rp = await discover(seed, await createTestClient(seed));
 });
 test.after.always(async () => {

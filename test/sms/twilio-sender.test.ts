@@ -57,20 +57,19 @@ test('an alphanumeric sender ID is sent as From', async (t) => {
   t.is(fake.messages[0].from, 'HueS');
 });
 
-test('TWILIO_EDGE and TWILIO_REGION in the process environment do not move the API host', async (t) => {
+test.serial('TWILIO_EDGE and TWILIO_REGION in the process environment do not move the API host', async (t) => {
   const fake = await startFakeTwilio();
   t.teardown(() => fake.close());
-  // The SDK reads these once, when the client is made.
+  // The SDK reads these when its client is made, which happens once its module is loaded:
+  // they stay set until the message is sent.
   process.env.TWILIO_EDGE = 'sydney';
   process.env.TWILIO_REGION = 'au1';
-  let twilioSender: TwilioSmsSender;
   try {
-    twilioSender = sender(twilioConfig(fake));
+    await sender(twilioConfig(fake)).send(message);
   } finally {
     delete process.env.TWILIO_EDGE;
     delete process.env.TWILIO_REGION;
   }
-  await twilioSender.send(message);
   t.is(fake.messages.length, 1);
 });
 
