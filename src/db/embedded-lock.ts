@@ -13,7 +13,8 @@ export class DatabaseInUseError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` still runs on this machine (signal 0 probes without signalling). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -36,7 +37,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (pid > 0 && pid !== process.pid && isAlive(pid)) throw new DatabaseInUseError(dataDir, pid);
+      if (pid > 0 && pid !== process.pid && isProcessAlive(pid)) throw new DatabaseInUseError(dataDir, pid);
       // A stale lock left by a process that died: take it over.
       await unlink(file).catch(() => {});
     }

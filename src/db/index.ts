@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { lockDataDir } from './embedded-lock.ts';
 import { renameRecordedMigrations } from './migration-names.ts';
 
-export { DatabaseInUseError } from './embedded-lock.ts';
+export { DatabaseInUseError, isProcessAlive } from './embedded-lock.ts';
 export { batched, prepared } from './batch.ts';
 export { isDatabaseUnavailable } from './unavailable.ts';
 export { lockQuotaKeys } from './quota.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { migrateToLatest, openDatabase } from '../../src/db/index.ts';
+import { isProcessAlive, migrateToLatest, openDatabase } from '../../src/db/index.ts';
 
 const migrations = fileURLToPath(new URL('../../migrations', import.meta.url));
 const pglitePackage = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
@@ -22,15 +22,6 @@ async function fingerprint(): Promise<string> {
   for (const name of (await readdir(migrations)).sort()) hash.update(`${name}\0`).update(await readFile(join(migrations, name))).update('\0');
   hash.update(JSON.parse(await readFile(pglitePackage, 'utf8')).version);
   return hash.digest('hex').slice(0, 12);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const run = process.ppid;
@@ -44,7 +35,7 @@ async function buildPgliteTemplate(): Promise<string> {
   const root = tmpdir();
   for (const entry of await readdir(root)) {
     const owner = new RegExp(`^${PGLITE_PREFIX}(\\d+)-`).exec(entry);
-    if (owner && !isAlive(Number(owner[1]))) await rm(join(root, entry), { recursive: true, force: true }).catch(() => {});
+    if (owner && !isProcessAlive(Number(owner[1]))) await rm(join(root, entry), { recursive: true, force: true }).catch(() => {});
   }
   const final = join(root, `${PGLITE_PREFIX}${run}-${await fingerprint()}`);
   if (await access(final).then(() => true, () => false)) return final;
@@ -109,7 +100,7 @@ async function buildPostgresTemplate(base: string): Promise<string> {
     const existing = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'xacthuc\\_template\\_%'");
     for (const { datname } of existing.rows) {
       const owner = /^xacthuc_template_(\d+)_/.exec(datname);
-      if (owner && !isAlive(Number(owner[1]))) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
+      if (owner && !isProcessAlive(Number(owner[1]))) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => {});
     }
     if (existing.rows.some((row) => row.datname === name)) return name;
     const building = `${name}_building`;
