@@ -1,4 +1,9 @@
-// The figures of one bench run, in the table's order, with the issue's targets.
+// The figures of one bench run, in the table's order, with their targets (SPEC §5 Speed).
+// Throughput targets are ratios to the bare oidc-provider measured in the same run, flow by
+// flow: the bare provider alone reaches only about 0.82 of the argon2id ceiling for sign-in
+// on a 2-core machine, so a ratio to that ceiling weighs the load generator's share of the
+// cores more than xacthuc; it stays in the table as information. A missed target's note
+// quotes the rows named in `whereTimeGoes`: CPU per operation and statements per operation.
 import type { LoadResult } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import type { Memory } from './processes.ts';
@@ -57,6 +62,11 @@ export interface Runs {
   memory: Memory[];
 }
 
+/** The rows a missed target's note quotes: where each flow's time goes, beside the bare provider's. */
+const SIGN_IN_CPU = ['sign-in: xacthuc event loop', 'sign-in: xacthuc all threads', 'sign-in: bare provider event loop', 'sign-in: PostgreSQL (local)', 'sign-in: statements'];
+const CLIENT_CREDENTIALS_CPU = ['client-credentials: xacthuc event loop', 'client-credentials: xacthuc', 'client-credentials: bare provider', 'client-credentials: PostgreSQL (local)', 'client-credentials: statements'];
+const REFRESH_CPU = ['refresh: xacthuc event loop', 'refresh: xacthuc', 'refresh: bare provider', 'refresh: PostgreSQL (local)', 'refresh: statements'];
+
 export function benchFigures(runs: Runs, options: BenchOptions, context: { halfPeak: number; threads: number; largeMemory?: Memory }): Figure[] {
   const rate = (results: Array<{ perSecond: number }>) => results.map((result) => result.perSecond);
   const { tokens } = runs;
@@ -73,21 +83,21 @@ export function benchFigures(runs: Runs, options: BenchOptions, context: { halfP
     { section: 'ceiling', name: 'bare oidc-provider refresh-token grants', unit: '/s', runs: rate(tokens['bare-refresh']) },
     { section: 'ceiling', name: 'its ratio to bare client-credentials', unit: 'ratio', runs: pairedRatios(rate(tokens['bare-refresh']), bare) },
     { section: 'sign-in', name: `password sign-ins (${options.concurrency} users)`, unit: '/s', runs: rate(runs.signIn) },
-    { section: 'sign-in', name: 'ratio to argon2id ceiling', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), argon2), target: { relation: '>=', value: 0.8, on: 'median' } },
-    { section: 'sign-in', name: 'ratio to bare oidc-provider sign-in', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), rate(runs.bareSignIn)) },
+    { section: 'sign-in', name: 'ratio to argon2id ceiling', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), argon2) },
+    { section: 'sign-in', name: 'ratio to bare oidc-provider sign-in', unit: 'ratio', runs: pairedRatios(rate(runs.signIn), rate(runs.bareSignIn)), target: { relation: '>=', value: 0.85, on: 'median', whereTimeGoes: SIGN_IN_CPU } },
     { section: 'tokens', name: 'client-credentials grants', unit: '/s', runs: rate(tokens['client-credentials']) },
-    { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens['client-credentials']), bare), target: { relation: '>=', value: 0.4, on: 'median' } },
+    { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens['client-credentials']), bare), target: { relation: '>=', value: 0.6, on: 'median', whereTimeGoes: CLIENT_CREDENTIALS_CPU } },
     { section: 'tokens', name: 'refresh-token grants', unit: '/s', runs: rate(tokens.refresh) },
-    { section: 'tokens', name: 'ratio to bare provider', unit: 'ratio', runs: pairedRatios(rate(tokens.refresh), bare), target: { relation: '>=', value: 0.25, on: 'median' } },
+    { section: 'tokens', name: 'ratio to bare provider refresh', unit: 'ratio', runs: pairedRatios(rate(tokens.refresh), rate(tokens['bare-refresh'])), target: { relation: '>=', value: 0.6, on: 'median', whereTimeGoes: REFRESH_CPU } },
     { section: 'tokens', name: 'userinfo', unit: '/s', runs: rate(tokens.userinfo) },
     { section: 'tokens', name: 'introspection', unit: '/s', runs: rate(tokens.introspection) },
     { section: 'tokens', name: 'JWKS', unit: '/s', runs: rate(tokens.jwks) },
     { section: 'latency', name: `p50 at half peak (median ${context.halfPeak.toFixed(1)}/s)`, unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p50) },
     { section: 'latency', name: 'p95', unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p95) },
-    { section: 'latency', name: 'p99', unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p99), target: { relation: '<', value: 250, on: 'median' } },
+    { section: 'latency', name: 'p99', unit: 'ms', runs: runs.latency.map((run) => run.latencyMs.p99), target: { relation: '<', value: 250, on: 'median', whereTimeGoes: SIGN_IN_CPU } },
     { section: 'scale', name: `p50 one at a time, ${count(options.accounts)} accounts`, unit: 'ms', runs: small },
     { section: 'scale', name: `p50 one at a time, ${count(options.largeAccounts)} accounts`, unit: 'ms', runs: large },
-    { section: 'scale', name: 'ratio large / small', unit: 'ratio', runs: pairedRatios(large, small), target: { relation: '<=', value: 1.1, on: 'median' } },
+    { section: 'scale', name: 'ratio large / small', unit: 'ratio', runs: pairedRatios(large, small), target: { relation: '<=', value: 1.1, on: 'median', whereTimeGoes: ['sign-in one at a time: statements'] } },
     { section: 'memory', name: 'server RSS after each round', unit: 'MB', runs: runs.memory.map((sample) => sample.rssMb), target: { relation: '<', value: 250, on: 'max' } },
     { section: 'memory', name: 'server peak RSS (VmHWM)', unit: 'MB', runs: runs.memory.map((sample) => sample.peakMb) },
     { section: 'memory', name: `RSS of the ${count(options.largeAccounts)}-account server`, unit: 'MB', runs: context.largeMemory ? [context.largeMemory.rssMb] : [] },
@@ -97,8 +107,10 @@ export function benchFigures(runs: Runs, options: BenchOptions, context: { halfP
     { section: 'cpu', name: 'sign-in: load generator', unit: 'ms/op', runs: runs.signIn.map((run) => run.generatorMs) },
     { section: 'cpu', name: 'sign-in: PostgreSQL (local)', unit: 'ms/op', runs: runs.signIn.map((run) => run.databaseMs).filter(Number.isFinite) },
     { section: 'cpu', name: 'sign-in: bare provider event loop', unit: 'ms/op', runs: runs.bareSignIn.map((run) => run.serverMainMs) },
+    { section: 'cpu', name: 'client-credentials: xacthuc event loop', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.serverMainMs) },
     { section: 'cpu', name: 'client-credentials: xacthuc', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.serverTotalMs) },
     { section: 'cpu', name: 'client-credentials: bare provider', unit: 'ms/op', runs: tokens['bare-client-credentials'].map((run) => run.serverTotalMs) },
+    { section: 'cpu', name: 'refresh: xacthuc event loop', unit: 'ms/op', runs: tokens.refresh.map((run) => run.serverMainMs) },
     { section: 'cpu', name: 'refresh: xacthuc', unit: 'ms/op', runs: tokens.refresh.map((run) => run.serverTotalMs) },
     { section: 'cpu', name: 'refresh: PostgreSQL (local)', unit: 'ms/op', runs: tokens.refresh.map((run) => run.databaseMs).filter(Number.isFinite) },
     { section: 'cpu', name: 'client-credentials: PostgreSQL (local)', unit: 'ms/op', runs: tokens['client-credentials'].map((run) => run.databaseMs).filter(Number.isFinite) },

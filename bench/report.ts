@@ -7,6 +7,8 @@ export interface Target {
   relation: '>=' | '<' | '<=';
   value: number;
   on: 'median' | 'max';
+  /** Names of the rows (CPU and statements per operation) that say where the time goes when missed. */
+  whereTimeGoes?: string[];
 }
 
 export interface Figure {
@@ -38,11 +40,32 @@ function number(value: number, unit: string): string {
   return value.toFixed(2);
 }
 
+function withUnit(value: number, unit: string): string {
+  return unit === 'ratio' ? number(value, unit) : `${number(value, unit)} ${unit}`;
+}
+
 function targetText(figure: JudgedFigure): string {
   if (!figure.target) return '';
   const { relation, value, on } = figure.target;
   const shown = relation === '>=' ? '≥' : relation === '<' ? '<' : '≤';
   return `${on === 'max' ? 'max ' : ''}${shown} ${number(value, figure.unit)}  ${figure.met ? 'met' : 'MISSED'}`;
+}
+
+/**
+ * One note per missed target: its median (or max) against the target, then the medians of
+ * the rows it names, so a miss says where the time goes without reading the whole table.
+ */
+export function missedTargetNotes(figures: JudgedFigure[]): string[] {
+  const byName = new Map(figures.map((figure) => [figure.name, figure]));
+  return figures.filter((figure) => figure.target && figure.met === false).map((figure) => {
+    const { on, whereTimeGoes = [] } = figure.target!;
+    const quoted = whereTimeGoes.flatMap((name) => {
+      const row = byName.get(name);
+      return row && Number.isFinite(row.median) ? [`${name} ${withUnit(row.median, row.unit)}`] : [];
+    });
+    const missed = `MISSED ${figure.section} ${figure.name}: ${on} ${withUnit(figure[on], figure.unit)}, target ${targetText(figure).replace(/\s+MISSED$/, '')}`;
+    return quoted.length ? `${missed}; where the time goes (median): ${quoted.join(', ')}` : missed;
+  });
 }
 
 export function table(title: string[], figures: JudgedFigure[], notes: string[]): string {

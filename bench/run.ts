@@ -2,7 +2,8 @@
 // a separate load process, measures the machine's own ceilings in the same run (argon2id
 // verifications, a bare oidc-provider's token endpoint), and prints one table; the same
 // figures go to bench/results/latest.json. Exits 1 when the server errored or any request
-// failed: a benchmark that hides errors is worthless.
+// failed: a benchmark that hides errors is worthless. A missed target is printed, with where
+// the time goes, but does not change the exit code: figures on a shared machine are noisy.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -19,7 +20,7 @@ import type { LoadJob, LoadResult, Scenario } from './load.ts';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { Argon2Ceiling, BareProvider, cpuOf, databaseCpuMs, freePort, LoadGenerator, ServerProcess, threadPoolSize, type Memory } from './processes.ts';
 import { benchFigures, combineSlices, type Measured, type Runs } from './figures.ts';
-import { judge, table } from './report.ts';
+import { judge, missedTargetNotes, table } from './report.ts';
 import { REDIRECT_URI, seedAccounts, seedClient } from './seed.ts';
 import { median } from './stats.ts';
 
@@ -267,6 +268,7 @@ const notes = [
   `server: ${serverErrors.length} error log lines, ${serverWarnings.length} warnings; exit codes ${exitCodes.join(', ')}`,
   ...serverErrors.slice(0, 5).map((line) => `  ${line.slice(0, 300)}`),
   ...(profiles ? [`CPU profiles of the servers: ${profiles}`] : []),
+  ...missedTargetNotes(judged),
 ];
 process.stdout.write(`${table(title, judged, notes)}\n`);
 
