@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { batched, prepared, readAhead, rowsVersion, type Knex } from '../db/index.ts';
 import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/totp.ts';
-import { countedKey, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
+import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -319,11 +319,11 @@ export class AccountStore {
        ), attempt AS (
          SELECT v.key FROM unnest(CAST(? AS text[])) AS v(key)
        ), ${counting.ctes}
-       SELECT m.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c) AS counted
+       SELECT m.*, ${counting.countedJson} AS counted
        FROM (SELECT 1) AS one LEFT JOIN matched m ON true`,
       [...values, counted, ...counting.bindings],
     ).options(prepared('accounts_for_sign_in'))) as { rows: Array<Record<string, any>> };
-    const counts = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
+    const counts = countedOf(rows[0]?.counted);
     const accounts = rows.filter((row) => row.id);
     for (const row of accounts) totpEnrolledRows.keep(row.id, row.totp_enrolled, since);
     return { accounts: accounts.map((row) => this.#toAccount(row)), counted: counts };
