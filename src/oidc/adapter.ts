@@ -217,7 +217,8 @@ function modelStatements(knex: Knex) {
       if (row.next_grant) next.push(nextRow(modelRows('Grant'), kept.byId(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined));
       if (row.next_session) next.push(nextRow(modelRows('Session'), kept.byUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined));
       if (row.next_account) next.push(nextRow(accountRows, row.next_account, row.account_row ? accountRow(row.account_row) : undefined));
-      for (const [grantId, payload, consumedAt] of row.session_grants ?? []) next.push(nextRow(modelRows('Grant'), kept.byId(grantId), payload ? { payload, consumed_at: consumedAt } : undefined));
+      // Read as JSON, a timestamp is its ISO text: made a Date, as the columns give it, so a Row has one shape.
+      for (const [grantId, payload, consumedAt] of row.session_grants ?? []) next.push(nextRow(modelRows('Grant'), kept.byId(grantId), payload ? { payload, consumed_at: consumedAt ? new Date(consumedAt) : null } : undefined));
       return [keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at, next }];
     }));
     return perCaller(keys, found);
