@@ -1,8 +1,18 @@
-// SQL for the accounts table. Identifiers arrive already validated and normalized;
-// here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
+// SQL for the accounts table (and password_history). Identifiers arrive already validated
+// and normalized; here they are sealed (`_enc`) and indexed by keyed HMAC (`_hmac`).
+//
+// One module per table, composed statements allowed: the sign-in look-up finds the account,
+// counts the attempt and reads the authenticator flag in ONE statement (SPEC: a round trip
+// per step is what a sign-in under load cannot afford), so each of the other tables' modules
+// exports the fragment of that statement that touches its table (`SignInLockout#counting`
+// for sign_in_throttles, `TOTP_ENROLLED` for totp_factors) and this module composes them.
+// Likewise oidc/adapter.ts reads an account along with a token through `ACCOUNT_ROW_JSON`
+// and `ACCOUNT_OF`, and hands the row back through `accountRows`: one row shape
+// (`AccountRow`) whichever statement read it.
 import { randomUUID } from 'node:crypto';
-import { batched, forgetRows, keepRow, prepared, rowsVersion, takeRow, type Knex } from '../db/index.ts';
-import { countedKey, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
+import { batched, prepared, readAhead, rowsVersion, type Knex } from '../db/index.ts';
+import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/totp.ts';
+import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';
@@ -88,6 +98,73 @@ const COLUMNS = [
   'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'password_change_required', 'roles', 'updated_at',
 ];
 
+/**
+ * An accounts row as every path hands it to `#toAccount`: timestamps as Date, the birthdate
+ * as its calendar day (YYYY-MM-DD), whether it was read as columns or as JSON.
+ */
+export interface AccountRow {
+  id: string;
+  type: AccountType;
+  status: Account['status'];
+  username: string | null;
+  national_id_kind: NationalIdKind | null;
+  national_id_enc: string | null;
+  tax_code_enc: string | null;
+  phone_enc: string | null;
+  phone_verified: boolean;
+  email: string | null;
+  full_name: string;
+  birthdate: string | null;
+  gender: Account['gender'];
+  profile_enc: string | null;
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  password_change_required: boolean;
+  roles: string[];
+  updated_at: Date;
+}
+
+/** The one shape of an accounts row, from the columns (`COLUMNS`) or from `ACCOUNT_ROW_JSON`'s object. */
+export function accountRow(raw: Record<string, any>): AccountRow {
+  return {
+    id: raw.id,
+    type: raw.type,
+    status: raw.status,
+    username: raw.username ?? null,
+    national_id_kind: raw.national_id_kind ?? null,
+    national_id_enc: raw.national_id_enc ?? null,
+    tax_code_enc: raw.tax_code_enc ?? null,
+    phone_enc: raw.phone_enc ?? null,
+    phone_verified: raw.phone_verified === true,
+    email: raw.email ?? null,
+    full_name: raw.full_name,
+    birthdate: isoDate(raw.birthdate),
+    gender: raw.gender ?? null,
+    profile_enc: raw.profile_enc ?? null,
+    password_hash: raw.password_hash ?? null,
+    password_changed_at: raw.password_changed_at ? new Date(raw.password_changed_at) : null,
+    password_change_required: raw.password_change_required === true,
+    roles: [...(raw.roles ?? [])],
+    updated_at: new Date(raw.updated_at),
+  };
+}
+
+/**
+ * Accounts read ahead by id, with the session, token or interaction that names them
+ * (oidc/adapter.ts); every write of this module forgets them (`ReadAhead#writes`).
+ */
+export const accountRows = readAhead<AccountRow>('Account');
+
+/** The account row of alias `table` as one JSON object of `COLUMNS`, for a statement that reads it along (`accountRow` reads it back). */
+export const ACCOUNT_ROW_JSON = (table: string) => `jsonb_build_object(${COLUMNS.map((column) => `'${column}', ${table}.${column}`).join(', ')})`;
+
+/** An account id as the accounts table keys it; anything else names no account. */
+const ACCOUNT_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/** A LEFT JOIN of the account (alias `table`) whose id is the text `accountId`, which may be no account id at all. */
+export const ACCOUNT_OF = (table: string, accountId: string) =>
+  `LEFT JOIN accounts ${table} ON ${table}.id = CASE WHEN ${accountId} ~ '${ACCOUNT_ID}' THEN CAST(${accountId} AS uuid) END`;
+
 /** Any of the identifier columns equal to its binding (`AccountStore#matchesOf`), in table or alias `table`. */
 const MATCHES = (table: string) => ['username', 'national_id_hmac', 'tax_code_hmac', 'phone_hmac'].map((column) => `${table}.${column} = ?`).join(' OR ');
 
@@ -117,7 +194,8 @@ export class AccountStore {
     });
   }
 
-  #toAccount(row: Record<string, any>): Account {
+  #toAccount(raw: Record<string, any>): Account {
+    const row = accountRow(raw);
     const open = (value: string | null, purpose: string) => (value ? this.#sealer.open(value, purpose) : null);
     return {
       id: row.id,
@@ -131,19 +209,22 @@ export class AccountStore {
       phoneVerified: row.phone_verified,
       email: row.email,
       fullName: row.full_name,
-      birthdate: isoDate(row.birthdate),
+      birthdate: row.birthdate,
       gender: row.gender,
       profile: row.profile_enc ? JSON.parse(this.#sealer.open(row.profile_enc, PURPOSE.profile)) : {},
       passwordHash: row.password_hash,
-      passwordChangedAt: row.password_changed_at ? new Date(row.password_changed_at) : null,
+      passwordChangedAt: row.password_changed_at,
       passwordChangeRequired: row.password_change_required,
-      roles: [...(row.roles ?? [])],
-      updatedAt: new Date(row.updated_at),
+      roles: [...row.roles],
+      updatedAt: row.updated_at,
     };
   }
 
+  // Every write of the table is made through `accountRows.writes`: it forgets the accounts
+  // this request read ahead before it runs, so none of them is handed out stale.
+
   /** A new account; in `db` when given (a transaction the caller writes more in). */
-  async create(input: NewAccount, db: Knex = this.#knex): Promise<Account> {
+  readonly create = accountRows.writes(async (input: NewAccount, db: Knex = this.#knex): Promise<Account> => {
     const seal = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.seal(value, purpose) : null);
     const lookup = (value: string | null | undefined, purpose: string) => (value ? this.#sealer.lookup(value, purpose) : null);
     const row = {
@@ -178,12 +259,12 @@ export class AccountStore {
       if (constraint.includes('accounts_username')) throw new DuplicateAccountError('username');
       throw error;
     }
-  }
+  });
 
   async findById(id: string): Promise<Account | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
     // Read ahead with the session, token or interaction that names it (oidc/adapter.ts).
-    const read = takeRow<Record<string, any>>('Account', id);
+    const read = accountRows.take(id);
     const row = read ? read.row : await this.#rowsById(id);
     return row ? this.#toAccount(row) : undefined;
   }
@@ -231,20 +312,20 @@ export class AccountStore {
     const { rows } = (await this.#knex.raw(
       `WITH matched AS (
          SELECT ${COLUMNS.map((column) => `a.${column}`).join(', ')},
-                EXISTS (SELECT 1 FROM totp_factors f WHERE f.account_id = a.id AND f.confirmed_at IS NOT NULL) AS totp_enrolled
+                ${TOTP_ENROLLED('a')} AS totp_enrolled
          FROM accounts a
          WHERE a.status = 'active' AND (${MATCHES('a')})
          LIMIT 2
        ), attempt AS (
          SELECT v.key FROM unnest(CAST(? AS text[])) AS v(key)
        ), ${counting.ctes}
-       SELECT m.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c) AS counted
+       SELECT m.*, ${counting.countedJson} AS counted
        FROM (SELECT 1) AS one LEFT JOIN matched m ON true`,
       [...values, counted, ...counting.bindings],
     ).options(prepared('accounts_for_sign_in'))) as { rows: Array<Record<string, any>> };
-    const counts = ((rows[0]?.counted ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
+    const counts = countedOf(rows[0]?.counted);
     const accounts = rows.filter((row) => row.id);
-    for (const row of accounts) keepRow('TotpEnrolled', row.id, row.totp_enrolled, since);
+    for (const row of accounts) totpEnrolledRows.keep(row.id, row.totp_enrolled, since);
     return { accounts: accounts.map((row) => this.#toAccount(row)), counted: counts };
   }
 
@@ -252,21 +333,19 @@ export class AccountStore {
    * A new password: the one it replaces goes into the history (Hue-S Art. 9.1), and a
    * change an operator required is done. In `trx` when given (the caller's transaction).
    */
-  async setPassword(id: string, passwordHash: string, at: Date, trx?: Knex.Transaction): Promise<void> {
-    forgetRows('Account');
+  readonly setPassword = accountRows.writes(async (id: string, passwordHash: string, at: Date, trx?: Knex.Transaction): Promise<void> => {
     const write = async (db: Knex.Transaction) => {
       const current = await db('accounts').select('password_hash').where({ id }).forUpdate().first();
       if (current?.password_hash) await db('password_history').insert({ account_id: id, password_hash: current.password_hash, created_at: at });
       await db('accounts').where({ id }).update({ password_hash: passwordHash, password_changed_at: at, password_change_required: false, updated_at: at });
     };
     await (trx ? write(trx) : this.#knex.transaction(write));
-  }
+  });
 
   /** The same password re-hashed with current parameters: not a change, no history entry. */
-  async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void> {
-    forgetRows('Account');
+  readonly upgradePasswordHash = accountRows.writes(async (id: string, previousHash: string, passwordHash: string): Promise<void> => {
     await this.#knex('accounts').where({ id, password_hash: previousHash }).update({ password_hash: passwordHash });
-  }
+  });
 
   /** The current hash and earlier ones, newest first (what `isReused` expects). */
   async passwordHashes(id: string): Promise<string[]> {
@@ -275,9 +354,8 @@ export class AccountStore {
     return [account?.password_hash, ...history.map((row: { password_hash: string }) => row.password_hash)].filter(Boolean);
   }
 
-  async requirePasswordChange(id: string): Promise<boolean> {
-    forgetRows('Account');
+  readonly requirePasswordChange = accountRows.writes(async (id: string): Promise<boolean> => {
     const updated = await this.#knex('accounts').where({ id }).update({ password_change_required: true }).returning('id');
     return updated.length === 1;
-  }
+  });
 }

@@ -11,7 +11,7 @@ export { DatabaseInUseError, isProcessAlive } from './embedded-lock.ts';
 export { batched, prepared } from './batch.ts';
 export { isDatabaseUnavailable } from './unavailable.ts';
 export { lockQuotaKeys } from './quota.ts';
-export { deferredWrites, flushDeferredWrites, forgetRows, keepRow, readsAhead, requestScope, rowsVersion, takeRow, type DeferredWrites, type RequestScopeSettings } from './request-scope.ts';
+export { deferredWrites, flushDeferredWrites, forgetAllRows, readAhead, readsAhead, requestScope, rowsVersion, type DeferredWrites, type ReadAhead, type RequestScopeSettings } from './request-scope.ts';
 export type { Knex };
 
 export interface Database {

@@ -68,27 +68,63 @@ export function requestScope(settings: RequestScopeSettings = { deferWrites: tru
   };
 }
 
-/** Whether a look-up made now should bring along the rows its request needs next (`keepRow`). */
+/** Whether a look-up made now should bring along the rows its request needs next (`ReadAhead#keep`). */
 export function readsAhead(): boolean {
   return scopes.getStore()?.settings.readAhead ?? false;
 }
 
-/** Where this request's writes stand: give it to `keepRow` for a row read from now on. */
+/** Where this request's writes stand: give it to `ReadAhead#keep` for a row read from now on. */
 export function rowsVersion(): number {
   return scopes.getStore()?.version ?? 0;
 }
 
 /**
- * Keeps `row` (undefined: known not to exist) for this request's next look-up of `kind`
- * `value`; not when the request wrote anything since `since` (the row may predate it).
+ * The rows of one kind a request may read ahead, typed, owned by the module that queries
+ * their table (one `readAhead` per kind, made once at module load): what `keep` is given
+ * is what `take` hands out, with no cast at the caller.
  */
-export function keepRow(kind: string, value: string, row: unknown, since: number): void {
+export interface ReadAhead<T> {
+  readonly kind: string;
+  /**
+   * Keeps `row` (undefined: known not to exist) for this request's next look-up by `key`;
+   * not when the request wrote anything since `since` (`rowsVersion`: the row may predate it).
+   */
+  keep(key: string, row: T | undefined, since: number): void;
+  /** This request's row for `key`, if one was read ahead; it is handed out once. */
+  take(key: string): { row: T | undefined } | undefined;
+  /** The request writes rows of this kind: it forgets what it read ahead of them. */
+  forget(): void;
+  /**
+   * `write`, forgetting this kind's kept rows before it runs: the module's writes are made
+   * through it, so no write of the table can leave a row kept that predates it.
+   */
+  writes<A extends unknown[], R>(write: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
+}
+
+const readAheadKinds = new Set<string>();
+
+/** The typed rows of `kind`; a kind has one owner, so a second `readAhead` of it throws. */
+export function readAhead<T>(kind: string): ReadAhead<T> {
+  if (readAheadKinds.has(kind)) throw new Error(`rows of kind ${kind} are already read ahead by another module`);
+  readAheadKinds.add(kind);
+  return {
+    kind,
+    keep: (key, row, since) => keepRow(kind, key, row, since),
+    take: (key) => takeRow<T>(kind, key),
+    forget: () => forgetRows(kind),
+    writes: (write) => (...args) => {
+      forgetRows(kind);
+      return write(...args);
+    },
+  };
+}
+
+function keepRow(kind: string, value: string, row: unknown, since: number): void {
   const scope = scopes.getStore();
   if (scope?.settings.readAhead && scope.version === since) scope.kept.set(keptKey(kind, value), row);
 }
 
-/** This request's row for `kind` `value`, if one was read ahead; it is handed out once. */
-export function takeRow<T>(kind: string, value: string): { row: T | undefined } | undefined {
+function takeRow<T>(kind: string, value: string): { row: T | undefined } | undefined {
   const kept = scopes.getStore()?.kept;
   const key = keptKey(kind, value);
   if (!kept?.has(key)) return undefined;
@@ -97,8 +133,7 @@ export function takeRow<T>(kind: string, value: string): { row: T | undefined } 
   return { row };
 }
 
-/** A request that writes rows of `kind` (every kind, when not given) forgets what it read ahead of them. */
-export function forgetRows(kind?: string): void {
+function forgetRows(kind?: string): void {
   const scope = scopes.getStore();
   if (!scope) return;
   scope.version += 1;
@@ -106,6 +141,14 @@ export function forgetRows(kind?: string): void {
   if (kind === undefined) return kept.clear();
   const prefix = keptKey(kind, '');
   for (const key of kept.keys()) if (key.startsWith(prefix)) kept.delete(key);
+}
+
+/**
+ * A request that writes rows it cannot tell the kind of (a statement that deletes across
+ * models) forgets every row it read ahead.
+ */
+export function forgetAllRows(): void {
+  forgetRows();
 }
 
 /**

@@ -1,7 +1,8 @@
 // One knex adapter for every oidc-provider model (oidc-provider "Adapter" contract).
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { batched, deferredWrites, flushDeferredWrites, forgetRows, keepRow, prepared, readsAhead, rowsVersion, takeRow, type DeferredWrites, type Knex } from '../db/index.ts';
+import { batched, deferredWrites, flushDeferredWrites, forgetAllRows, prepared, readAhead, readsAhead, rowsVersion, type DeferredWrites, type Knex, type ReadAhead } from '../db/index.ts';
+import { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from '../accounts/store.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { ClientStore } from './clients.ts';
 
@@ -70,19 +71,33 @@ function withConsumed(row: Row | undefined): AdapterPayload | undefined {
 
 type Lookup = 'uid' | 'user_code';
 
-/** A row, and the rows the same request is about to look up (db/request-scope.ts): kind, key, row. */
-interface RowWithNext extends Row {
-  next: Array<[string, string, unknown]>;
+/** A row read ahead for the request (db/request-scope.ts): its kind, and how to keep it. */
+interface NextRow {
+  kind: string;
+  keep(since: number): void;
 }
+
+/** A row, and the rows the same request is about to look up. */
+interface RowWithNext extends Row {
+  next: NextRow[];
+}
+
+/** Each model's rows read ahead, one kind per model; a write of a model forgets them (`write`). */
+const readAheadOf = new Map<string, ReadAhead<Row>>();
+function modelRows(model: string): ReadAhead<Row> {
+  let rows = readAheadOf.get(model);
+  if (!rows) readAheadOf.set(model, (rows = readAhead<Row>(model)));
+  return rows;
+}
+
+/** `row`, read ahead as the request's next look-up of `rows` by `key`. */
+const nextRow = <T>(rows: ReadAhead<T>, key: string, row: T | undefined): NextRow => ({ kind: rows.kind, keep: (since) => rows.keep(key, row, since) });
 
 /** How rows read ahead are kept: a model's rows by id or by uid, an account's by its id. */
 const kept = {
   byId: (id: string) => `id:${id}`,
   byUid: (uid: string) => `uid:${uid}`,
 };
-
-/** An account id as the accounts table keys it; anything else names no account. */
-const ACCOUNT_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 const COLUMNS = ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at'] as const;
 const TYPES = ['text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'timestamptz'] as const;
@@ -179,7 +194,7 @@ function modelStatements(knex: Knex) {
       `SELECT t.model, t.id AS key, t.payload, t.consumed_at,
               t.grant_id AS next_grant, g.id AS grant_found, g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
               w.uid AS next_session, s.uid AS session_found, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
-              a.id AS next_account, to_jsonb(a) AS account_row, sg.grants AS session_grants
+              a.id AS next_account, ${ACCOUNT_ROW_JSON('a')} AS account_row, sg.grants AS session_grants
        FROM ${TABLE} t
        CROSS JOIN LATERAL (SELECT CASE
          WHEN t.model = 'Interaction' THEN t.payload #>> '{session,uid}'
@@ -187,7 +202,7 @@ function modelStatements(knex: Knex) {
        END AS uid) w
        LEFT JOIN ${TABLE} g ON g.model = 'Grant' AND g.id = t.grant_id AND ${alive('g')}
        LEFT JOIN ${TABLE} s ON s.model = 'Session' AND s.uid = w.uid AND ${alive('s')}
-       LEFT JOIN accounts a ON a.id = CASE WHEN t.account_id ~ '${ACCOUNT_ID}' THEN CAST(t.account_id AS uuid) END
+       ${ACCOUNT_OF('a', 't.account_id')}
        LEFT JOIN LATERAL (
          SELECT jsonb_agg(jsonb_build_array(e.value ->> 'grantId', sgr.payload, sgr.consumed_at)) AS grants
          FROM jsonb_each(CASE WHEN t.model = 'Session' AND jsonb_typeof(t.payload -> 'authorizations') = 'object' THEN t.payload -> 'authorizations' ELSE '{}' END) e
@@ -199,10 +214,11 @@ function modelStatements(knex: Knex) {
     ).options(prepared('oidc_find_by_id'))) as { rows: Array<Record<string, any>> };
     const found = new Map<string, RowWithNext>(rows.map((row) => {
       const next: RowWithNext['next'] = [];
-      if (row.next_grant) next.push(['Grant', kept.byId(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined]);
-      if (row.next_session) next.push(['Session', kept.byUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined]);
-      if (row.next_account) next.push(['Account', row.next_account, row.account_row]);
-      for (const [grantId, payload, consumedAt] of row.session_grants ?? []) next.push(['Grant', kept.byId(grantId), payload ? { payload, consumed_at: consumedAt } : undefined]);
+      if (row.next_grant) next.push(nextRow(modelRows('Grant'), kept.byId(row.next_grant), row.grant_found ? { payload: row.grant_payload, consumed_at: row.grant_consumed_at } : undefined));
+      if (row.next_session) next.push(nextRow(modelRows('Session'), kept.byUid(row.next_session), row.session_found ? { payload: row.session_payload, consumed_at: row.session_consumed_at } : undefined));
+      if (row.next_account) next.push(nextRow(accountRows, row.next_account, row.account_row ? accountRow(row.account_row) : undefined));
+      // Read as JSON, a timestamp is its ISO text: made a Date, as the columns give it, so a Row has one shape.
+      for (const [grantId, payload, consumedAt] of row.session_grants ?? []) next.push(nextRow(modelRows('Grant'), kept.byId(grantId), payload ? { payload, consumed_at: consumedAt ? new Date(consumedAt) : null } : undefined));
       return [keyOf(row.model, row.key), { payload: row.payload, consumed_at: row.consumed_at, next }];
     }));
     return perCaller(keys, found);
@@ -361,7 +377,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
   /** Defers `write` to the end of the request, or makes it now outside one. */
   async function write(model: string, write: PendingWrite): Promise<void> {
     // What was read ahead of this model may be what is being changed.
-    forgetRows(model);
+    modelRows(model).forget();
     const writes = deferredWrites(statements, () => new PendingWrites(statements.write));
     if (writes) writes.add(write);
     else await statements.write([write]);
@@ -427,21 +443,21 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
         return this.#withId(id, withConsumed(await findAlone({ model: this.model, value: key })));
       }
       if (!(await seeOwnWrites(this.model, keyOf(this.model, key)))) {
-        const read = takeRow<Row>(this.model, kept.byId(key));
+        const read = modelRows(this.model).take(kept.byId(key));
         if (read) return this.#withId(id, withConsumed(read.row));
       }
       const since = rowsVersion();
       const found = await statements.findById({ model: this.model, value: key });
       // Not a row of a kind this request is writing: the database does not have it yet.
       const writes = pending();
-      for (const [kind, next, row] of found?.next ?? []) if (!writes?.awaits(kind)) keepRow(kind, next, row, since);
+      for (const next of found?.next ?? []) if (!writes?.awaits(next.kind)) next.keep(since);
       return this.#withId(id, withConsumed(found));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       if (hasNul(uid)) return undefined;
       if (!(await seeOwnWrites(this.model))) {
-        const read = takeRow<Row>(this.model, kept.byUid(uid));
+        const read = modelRows(this.model).take(kept.byUid(uid));
         if (read) return withConsumed(read.row);
       }
       return withConsumed(await statements.find.uid({ model: this.model, value: uid }));
@@ -461,13 +477,13 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
     async consume(id: string): Promise<void> {
       const key = this.#key(id);
       await seeOwnWrites(this.model, keyOf(this.model, key));
-      forgetRows(this.model);
+      modelRows(this.model).forget();
       if (await statements.consume({ model: this.model, value: key })) return;
       // RFC 6749 §4.1.2: a code used twice revokes what was issued with it, also when the
       // two uses arrive at the same moment and the other one won.
       if (this.model === 'AuthorizationCode') {
         await flushDeferredWrites();
-        forgetRows();
+        forgetAllRows();
         const row = await knex(TABLE).select('grant_id').where({ model: this.model, id: key }).first();
         if (row?.grant_id) {
           await revokeGrantTokens(row.grant_id, GRANT_TOKENS.filter((model) => model !== this.model));
@@ -491,7 +507,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
       if (!GRANT_TOKENS.includes(this.model)) return;
       // Tokens of the grant this request is about to write are revoked with the others.
       await flushDeferredWrites();
-      forgetRows();
+      forgetAllRows();
       await revokeGrantTokens(grantId, [this.model]);
     }
   };
@@ -512,7 +528,7 @@ export interface EndedSession {
  */
 export async function revokeAccountSessions(knex: Knex, accountId: string): Promise<{ revoked: number; sessions: EndedSession[] }> {
   await flushDeferredWrites();
-  forgetRows();
+  forgetAllRows();
   const removed: Array<{ model: string; payload: AdapterPayload }> = await knex(TABLE)
     .where({ account_id: accountId })
     .whereIn('model', ['Session', 'RefreshToken', 'AccessToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'])

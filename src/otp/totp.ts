@@ -5,7 +5,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { NobleCryptoPlugin, ScureBase32Plugin, TOTP } from 'otplib';
 import { toDataURL } from 'qrcode';
-import { forgetRows, prepared, takeRow, type Knex } from '../db/index.ts';
+import { prepared, readAhead, type Knex } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 
@@ -33,6 +33,16 @@ interface FactorRow {
   secret_enc: string;
   confirmed_at: Date | null;
 }
+
+/**
+ * Whether an account has a confirmed factor, read ahead with the account at sign-in
+ * (accounts/store.ts composes `TOTP_ENROLLED` into its look-up). The writes that make or
+ * unmake a confirmed factor are made through `totpEnrolledRows.writes`, which forgets them.
+ */
+export const totpEnrolledRows = readAhead<boolean>('TotpEnrolled');
+
+/** Whether the account of alias `account` has a confirmed factor, as an SQL boolean. */
+export const TOTP_ENROLLED = (account: string) => `EXISTS (SELECT 1 FROM totp_factors f WHERE f.account_id = ${account}.id AND f.confirmed_at IS NOT NULL)`;
 
 const SECRET_PURPOSE = 'totp.secret';
 // RFC 6238 §5.2 recommends 30 s, and authenticator apps assume it (as they assume SHA-1
@@ -98,8 +108,7 @@ export class TotpFactors {
    * Starts (or restarts) enrolment with a new secret; the factor counts only once
    * `confirmEnrolment` has seen a code from the app. `label` names the account in the app.
    */
-  async beginEnrolment(accountId: string, label: string): Promise<TotpEnrolment> {
-    forgetRows('TotpEnrolled');
+  readonly beginEnrolment = totpEnrolledRows.writes(async (accountId: string, label: string): Promise<TotpEnrolment> => {
     // otplib draws 20 bytes: the 160-bit shared secret RFC 4226 §4 (R6) recommends.
     const secret = totp.generateSecret();
     const stored = await this.#knex('totp_factors')
@@ -111,7 +120,7 @@ export class TotpFactors {
     if (stored.length === 0) throw new TotpError('totp.already_enrolled');
     const otpauthUrl = totp.toURI({ issuer: this.#issuer, label, secret });
     return { secret, otpauthUrl, qrDataUrl: await toDataURL(otpauthUrl) };
-  }
+  });
 
   /**
    * Confirms a pending enrolment with a code from the app, and returns the 10 recovery
@@ -121,8 +130,7 @@ export class TotpFactors {
    * With `then`, what reports the enrolment (its audit event) is written in the same
    * transaction: an enrolled factor always has its event, and an event always its factor.
    */
-  async confirmEnrolment(accountId: string, code: string, then?: (trx: Knex.Transaction) => Promise<void>): Promise<string[]> {
-    forgetRows('TotpEnrolled');
+  readonly confirmEnrolment = totpEnrolledRows.writes(async (accountId: string, code: string, then?: (trx: Knex.Transaction) => Promise<void>): Promise<string[]> => {
     const row = (await this.#knex('totp_factors').where({ account_id: accountId }).first()) as FactorRow | undefined;
     if (!row) throw new TotpError('totp.not_enrolled');
     if (row.confirmed_at) throw new TotpError('totp.already_enrolled');
@@ -146,11 +154,11 @@ export class TotpFactors {
       await then?.(trx);
     });
     return codes;
-  }
+  });
 
   async isEnrolled(accountId: string): Promise<boolean> {
     // Read ahead with the account at sign-in (accounts/store.ts).
-    const read = takeRow<boolean>('TotpEnrolled', accountId);
+    const read = totpEnrolledRows.take(accountId);
     if (read) return read.row === true;
     const row = await this.#knex('totp_factors').where({ account_id: accountId }).whereNotNull('confirmed_at').first('account_id').options(prepared('totp_enrolled'));
     return row !== undefined;
@@ -195,11 +203,10 @@ export class TotpFactors {
   }
 
   /** Turns the second factor off: the secret and every recovery code are deleted. */
-  async remove(accountId: string): Promise<void> {
-    forgetRows('TotpEnrolled');
+  readonly remove = totpEnrolledRows.writes(async (accountId: string): Promise<void> => {
     await this.#knex.transaction(async (trx) => {
       await trx('recovery_codes').where({ account_id: accountId }).delete();
       await trx('totp_factors').where({ account_id: accountId }).delete();
     });
-  }
+  });
 }

@@ -68,6 +68,13 @@ export interface CountingSql {
   /** CTEs `throttle_limits` and `counted`, reading the keys from a relation `attempt(key)`. */
   ctes: string;
   bindings: Array<number | Date>;
+  /** The counts of `counted` as one JSON value, for the statement's answer; `countedOf` reads it back. */
+  countedJson: string;
+}
+
+/** The counts `CountingSql#countedJson` gave. */
+export function countedOf(json: unknown): CountedKey[] {
+  return ((json ?? []) as Array<[string, number, string | null]>).map(([key, failures, lockedUntil]) => countedKey({ key, failures, locked_until: lockedUntil }));
 }
 
 export class SignInLockout {
@@ -132,6 +139,7 @@ export class SignInLockout {
         s.accountMaxFailures, s.identifierIpMaxFailures, s.ipMaxFailures, s.accountLockSeconds, s.ipLockSeconds,
         now, new Date(now.getTime() - s.windowSeconds * 1000),
       ],
+      countedJson: `(SELECT coalesce(jsonb_agg(jsonb_build_array(c.key, c.failures, c.locked_until)), '[]') FROM counted c)`,
     };
   }
 

@@ -316,6 +316,50 @@ test('a token read brings its account along: the account store answers without a
   }
 });
 
+test.serial('an account read along with a token is the same Account as one read by itself: every field, dates as Date', async (t) => {
+  const sealer = new Sealer(randomBytes(32));
+  const accounts = new AccountStore(db.knex, sealer);
+  const created = await accounts.create({
+    type: 'citizen', fullName: 'Nguyễn Văn An', nationalId: '001203004567', taxCode: '8012345678', phone: '+84912345679', phoneVerified: true,
+    email: 'an@example.vn', birthdate: '1990-01-15', gender: 'male', profile: { address: 'Huế' }, passwordHash: '$argon2id$v=19$stand-in', roles: ['operator'],
+  });
+  const tokens = new Adapter('AccessToken');
+  const token = id();
+  await tokens.upsert(token, { accountId: created.id }, 60);
+  const alone = await accounts.findById(created.id);
+  const [byIdentifier] = await accounts.findActiveByIdentifier({ nationalId: '001203004567' });
+  const alongWithToken = await asRequest(async () => {
+    await tokens.find(token);
+    return accounts.findById(created.id);
+  });
+  t.deepEqual(alongWithToken, alone);
+  t.deepEqual(byIdentifier, alone);
+  t.true(alongWithToken?.passwordChangedAt instanceof Date);
+  t.true(alongWithToken?.updatedAt instanceof Date);
+  t.is(alongWithToken?.birthdate, '1990-01-15');
+  t.deepEqual(alongWithToken?.roles, ['operator']);
+});
+
+test.serial('every write of the accounts module forgets the account the request read ahead', async (t) => {
+  const accounts = new AccountStore(db.knex, new Sealer(randomBytes(32)));
+  const account = await accounts.create({ type: 'citizen', fullName: 'Võ Thị Hoa', nationalId: '048305001234', passwordHash: 'hash-0' });
+  const tokens = new Adapter('RefreshToken');
+  const token = id();
+  await tokens.upsert(token, { accountId: account.id }, 60);
+  const writes: Array<[string, () => Promise<unknown>, (found: Awaited<ReturnType<typeof accounts.findById>>) => boolean]> = [
+    ['setPassword', () => accounts.setPassword(account.id, 'hash-1', new Date()), (found) => found?.passwordHash === 'hash-1'],
+    ['upgradePasswordHash', () => accounts.upgradePasswordHash(account.id, 'hash-1', 'hash-2'), (found) => found?.passwordHash === 'hash-2'],
+    ['requirePasswordChange', () => accounts.requirePasswordChange(account.id), (found) => found?.passwordChangeRequired === true],
+  ];
+  for (const [name, write, changed] of writes) {
+    await asRequest(async () => {
+      await tokens.find(token);
+      await write();
+      t.true(changed(await accounts.findById(account.id)), `${name}: read again after the write`);
+    });
+  }
+});
+
 test('an answer whose writes failed is an error with no trace of the answer it replaced', async (t) => {
   const sessions = new Adapter('Session');
   const [taken, clash] = [id(), id()];

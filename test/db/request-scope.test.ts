@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../helpers/server.ts';
 import { createAdapterClass, storedModelId } from '../../src/oidc/adapter.ts';
 import { ClientStore } from '../../src/oidc/clients.ts';
-import { batched, keepRow, requestScope, rowsVersion, takeRow, type RequestScopeSettings } from '../../src/db/index.ts';
+import { batched, readAhead, requestScope, rowsVersion, type RequestScopeSettings } from '../../src/db/index.ts';
 import { Sealer } from '../../src/secrets/index.ts';
 
 let db: MigratedTestDatabase;
@@ -89,15 +89,16 @@ test('a write after its request\'s final flush throws instead of vanishing', asy
 });
 
 test('a batch runs in no request\'s context: it keeps no row for the request that happened to start it', async (t) => {
+  const probes = readAhead<string>('Probe');
   const probe = batched<string, void>(async (inputs) => {
-    for (const input of inputs) keepRow('Probe', input, 'kept by the batch', rowsVersion());
+    for (const input of inputs) probes.keep(input, 'kept by the batch', rowsVersion());
     return inputs.map(() => undefined);
   });
   const [first, second] = [id(), id()];
   const taken: unknown[] = [];
   await Promise.all([first, second].map((key) => asRequest(async () => {
     await probe(key);
-    taken.push(takeRow('Probe', first), takeRow('Probe', second));
+    taken.push(probes.take(first), probes.take(second));
   })));
   t.deepEqual(taken, [undefined, undefined, undefined, undefined]);
 });

@@ -104,3 +104,14 @@ test.serial('a look-up outside sign-in reads the account alone and counts nothin
   t.is(found?.fullName, 'Đỗ Văn Phúc');
   t.deepEqual(await db.knex('sign_in_throttles').count({ n: '*' }), before);
 });
+
+test.serial('removing the authenticator in the same request forgets that the look-up found one', async (t) => {
+  const account = await accounts.create({ type: 'citizen', fullName: 'Phạm Thị Dung', nationalId: '079301004567' });
+  const { secret } = await totp.beginEnrolment(account.id, 'dung');
+  await totp.confirmEnrolment(account.id, await generate({ secret, epoch: Math.floor(now / 1000) }));
+  await asRequest(async () => {
+    await accounts.findForSignIn({ nationalId: '079301004567' }, keysFor('198.51.100.9'), lockout.counting());
+    await totp.remove(account.id);
+    t.false(await totp.isEnrolled(account.id), 'read again after the write, not handed the row read before it');
+  });
+});
