@@ -91,7 +91,12 @@ function modelRows(model: string): ReadAhead<Row> {
 }
 
 /** `row`, read ahead as the request's next look-up of `rows` by `key`. */
-const nextRow = <T>(rows: ReadAhead<T>, key: string, row: T | undefined): NextRow => ({ kind: rows.kind, keep: (since) => rows.keep(key, row, since) });
+/**
+ * A row read ahead, to keep for the request it is handed to. Each keep stores a copy of its
+ * own: the requests of one turn that asked for the same row share this, and oidc-provider
+ * changes what it is given (a Grant's scopes).
+ */
+const nextRow = <T>(rows: ReadAhead<T>, key: string, row: T | undefined): NextRow => ({ kind: rows.kind, keep: (since) => rows.keep(key, row === undefined ? row : structuredClone(row), since) });
 
 /** How rows read ahead are kept: a model's rows by id or by uid, an account's by its id. */
 const kept = {
@@ -152,7 +157,7 @@ const element = (value: Knex.Value): string | null => (value === null || value =
  * One answer per caller: oidc-provider changes what it is given (a Session's authorizations,
  * a Grant's scopes), so two requests that asked for the same row in one turn each get a copy.
  */
-function perCaller<T>(keys: Key[], found: Map<string, T>): Array<T | undefined> {
+function perCaller<T extends Row>(keys: Key[], found: Map<string, T>): Array<T | undefined> {
   const handed = new Set<string>();
   return keys.map(({ model, value }) => {
     const key = keyOf(model, value);
@@ -162,7 +167,8 @@ function perCaller<T>(keys: Key[], found: Map<string, T>): Array<T | undefined> 
       handed.add(key);
       return row;
     }
-    return structuredClone(row);
+    // The row's own data is copied; what it reads ahead copies itself when kept (nextRow).
+    return { ...row, payload: structuredClone(row.payload) };
   });
 }
 

@@ -232,6 +232,23 @@ test('two requests asking for the same row in one turn each get their own copy t
   t.deepEqual(second!.authorizations, { app: { sid: 'x' } });
 });
 
+test('two requests reading the same token in one turn each get it, and each its own copy of the Grant read along', async (t) => {
+  const tokens = new Adapter('RefreshToken');
+  const grants = new Adapter('Grant');
+  const [token, grant] = [id(), id()];
+  await grants.upsert(grant, { accountId: 'a', clientId: 'c', openid: { scope: 'openid' } }, 60);
+  await tokens.upsert(token, { grantId: grant, accountId: 'a' }, 60);
+  const read = () => asRequest(async () => {
+    const found = await tokens.find(token);
+    return { found, grant: await grants.find(grant) };
+  });
+  const [first, second] = await Promise.all([read(), read()]);
+  t.is(first.found?.grantId, grant);
+  t.is(second.found?.grantId, grant);
+  (first.grant!.openid as { scope: string }).scope = 'openid profile';
+  t.is((second.grant!.openid as { scope: string }).scope, 'openid', 'one request\'s change is not the other\'s');
+});
+
 test('a request\'s writes reach the database together at its end, and the request sees its own writes before that', async (t) => {
   const sessions = new Adapter('Session');
   const codes = new Adapter('AuthorizationCode');
