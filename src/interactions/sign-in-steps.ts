@@ -28,6 +28,7 @@ import { otpPage } from '../../views/otp.ts';
 import { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from '../../views/security.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
 import type { Ticket, TicketSigner } from './sign-in-ticket.ts';
+import { nextStep } from './sign-in/next-step.ts';
 
 export interface SignInStepDeps {
   config: Config;
@@ -105,28 +106,37 @@ export function signInSteps(deps: SignInStepDeps) {
     }));
   }
 
-  /** Shows the next step the sign-in needs, or finishes it. */
+  /** Shows the next step the sign-in needs (next-step.ts decides which), or finishes it. */
   async function proceed(ctx: Context, interaction: Interaction, account: Account, ticket: StepState): Promise<void> {
-    if (!ticket.secondFactor) {
-      const enrolled = await totp.isEnrolled(account.id);
-      if (enrolled) {
+    const next = nextStep({
+      secondFactorDone: ticket.secondFactor,
+      // Read only while a second factor may still be asked for.
+      totpEnrolled: !ticket.secondFactor && (await totp.isEnrolled(account.id)),
+      isAdmin: account.roles.includes('admin'),
+      wantsSecondFactor: wantsSecondFactor(interaction),
+      hasPhone: Boolean(account.phone),
+      hasPassword: Boolean(account.passwordHash),
+      passwordChangeRequired: account.passwordChangeRequired,
+      passwordStatus: passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy),
+      warned: ticket.warned,
+    });
+    switch (next.step) {
+      case 'totp':
         return render(ctx, 200, totpPage(shellFor(ctx, interaction, 'totp.heading'), step(ctx, interaction, ticket, 'totp')));
-      }
-      if (account.roles.includes('admin')) {
+      case 'totp-enrol': {
         const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
         return render(ctx, 200, totpEnrolPage(shellFor(ctx, interaction, 'totp.enrol_heading'), { ...step(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: true }));
       }
-      if (wantsSecondFactor(interaction) && account.phone) return sendSignInCode(ctx, account, ticket, interaction);
-    }
-
-    const status = passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy);
-    if (account.passwordHash && (account.passwordChangeRequired || status.state === 'expired')) {
-      const reason = account.passwordChangeRequired ? 'required' : 'expired';
-      return render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors: [] }));
-    }
-    if (status.state === 'warn' && !ticket.warned) {
-      const form = step(ctx, interaction, ticket, 'password-now', 'password-warning');
-      return render(ctx, 200, passwordWarningPage(shellFor(ctx, interaction, 'password_warning.heading'), { ...form, laterAction: `/interaction/${interaction.uid}/password-later`, daysLeft: status.daysLeft ?? 0 }));
+      case 'sms-code':
+        return sendSignInCode(ctx, account, ticket, interaction);
+      case 'password-change':
+        return render(ctx, 200, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason: next.reason, errors: [] }));
+      case 'password-warning': {
+        const form = step(ctx, interaction, ticket, 'password-now', 'password-warning');
+        return render(ctx, 200, passwordWarningPage(shellFor(ctx, interaction, 'password_warning.heading'), { ...form, laterAction: `/interaction/${interaction.uid}/password-later`, daysLeft: next.daysLeft }));
+      }
+      case 'finish':
+        break;
     }
 
     const strong = ticket.amr.some((method) => SECOND_FACTOR_METHODS.has(method));
