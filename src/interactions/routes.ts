@@ -11,7 +11,6 @@ import type { Csrf } from '../http/csrf.ts';
 import { FormError, readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
-import { ACR } from '../oidc/configuration.ts';
 import type { ConsentStore } from '../oidc/consents.ts';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.ts';
 import { loginPage } from '../../views/login.ts';
@@ -20,6 +19,7 @@ import { finish, requestFacts, showError, type Interaction } from './respond.ts'
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
 import { signInSteps, type SignInStepDeps } from './sign-in-steps.ts';
+import { asksUnreachableAcr } from './sign-in/requested-acr.ts';
 import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, SignInStepDeps {
@@ -118,9 +118,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (interaction.prompt.name === 'login') {
       // OpenID Connect Core §5.5.1.1: an essential acr that sign-in cannot reach is a failed
       // authentication, said to the app at once rather than a sign-in that never satisfies.
-      const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
-      const wanted = acr?.values ?? (acr?.value ? [acr.value] : undefined);
-      if (wanted && !wanted.includes(ACR.password) && !wanted.includes(ACR.secondFactor)) {
+      if (asksUnreachableAcr(interaction)) {
         return finish(ctx, provider, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level is not available' });
       }
       const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint.slice(0, MAX_IDENTIFIER_LENGTH) : undefined;

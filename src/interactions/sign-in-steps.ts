@@ -19,16 +19,17 @@ import type { Csrf } from '../http/csrf.ts';
 import { readForm } from '../http/form.ts';
 import { localeOf, pageShell } from '../http/page-shell.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { ACR, levelToReach } from '../oidc/configuration.ts';
+import { ACR } from '../oidc/configuration.ts';
 import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
 import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
 import type { Attempt, SignInLockout } from '../passwords/lockout.ts';
-import { SmsDeliveryError } from '../sms/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from '../../views/security.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
 import type { Ticket, TicketSigner } from './sign-in-ticket.ts';
 import { nextStep } from './sign-in/next-step.ts';
+import { wantsSecondFactor } from './sign-in/requested-acr.ts';
+import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface SignInStepDeps {
   config: Config;
@@ -49,15 +50,6 @@ const SECOND_FACTOR_METHODS = new Set(['otp', 'sms']);
 
 /** What a sign-in has proven, without the step it is at. */
 export type StepState = Omit<Ticket, 'expiresAt' | 'step'>;
-
-/** Whether the app asked for more than a password (acr_values, or an essential acr claim). */
-export function wantsSecondFactor(interaction: Interaction): boolean {
-  const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
-  const acr = (interaction.prompt.details as { acr?: { values?: string[]; value?: string } }).acr;
-  const essential = acr?.values ?? (acr?.value ? [acr.value] : []);
-  // The same rule as the login prompt's step-up check (oidc/configuration.ts).
-  return levelToReach([...requested, ...essential]) === ACR.secondFactor;
-}
 
 export function signInSteps(deps: SignInStepDeps) {
   const { config, knex, clock, provider, accounts, totp, otp, lockout, notifier, audit, csrf, tickets } = deps;
@@ -81,18 +73,9 @@ export function signInSteps(deps: SignInStepDeps) {
     };
   }
 
-  async function sendSignInCode(ctx: Context, account: Account, ticket: StepState, interaction: Interaction, error?: { error: MessageKey; errorParams?: Record<string, number> }) {
+  async function sendSignInCode(ctx: Context, account: Account, ticket: StepState, interaction: Interaction, error?: CodeFailure) {
     const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : await otp.create({ purpose: 'sign_in', subject: account.id, phone: account.phone! });
-    let failure = error;
-    if (!ticket.challengeId && challenge) {
-      try {
-        await otp.send(challenge, ctx.ip);
-      } catch (sendError) {
-        if (sendError instanceof OtpError) failure = { error: sendError.code, errorParams: sendError.params };
-        else if (sendError instanceof SmsDeliveryError) failure = { error: 'sms.send_failed' };
-        else throw sendError;
-      }
-    }
+    const failure = !ticket.challengeId && challenge ? ((await sendCode(otp, challenge, ctx.ip)) ?? error) : error;
     const next = { ...ticket, challengeId: challenge!.id };
     const form = step(ctx, interaction, next, 'sms-code');
     render(ctx, failure ? 400 : 200, otpPage(shellFor(ctx, interaction, 'sms_code.heading'), {
@@ -236,14 +219,7 @@ export function signInSteps(deps: SignInStepDeps) {
       const { interaction, ticket, account } = state;
       const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : undefined;
       if (!challenge) return showError(ctx, config, 400, 'signin.step_expired');
-      try {
-        await otp.send(challenge, ctx.ip);
-        return sendSignInCode(ctx, account, ticket, interaction);
-      } catch (error) {
-        if (error instanceof OtpError) return sendSignInCode(ctx, account, ticket, interaction, { error: error.code, errorParams: error.params });
-        if (error instanceof SmsDeliveryError) return sendSignInCode(ctx, account, ticket, interaction, { error: 'sms.send_failed' });
-        throw error;
-      }
+      return sendSignInCode(ctx, account, ticket, interaction, await sendCode(otp, challenge, ctx.ip));
     });
 
     router.post('/totp-enrol', async (ctx) => {
