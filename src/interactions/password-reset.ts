@@ -18,10 +18,11 @@ import { t, type MessageKey } from '../i18n/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
 import { sendBackchannelLogouts } from '../oidc/backchannel-logout.ts';
 import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
-import { checkPassword, hashPassword, isReused } from '../passwords/index.ts';
+import { hashPassword } from '../passwords/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
 import { flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+import { newPasswordErrors } from './new-password.ts';
 import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface PasswordResetDeps {
@@ -169,12 +170,8 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     const password = form.password ?? '';
     const account = await accounts.findById(challenge.subject);
     if (!account) return showError(ctx, config, 410, 'otp.expired');
-    const broken: MessageKey[] = checkPassword(password, config.passwordPolicy, {
-      nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
-    });
-    if (password !== (form.passwordConfirmation ?? '')) broken.push('password.mismatch');
     // Hue-S Art. 9.1: a reset may not bring back a password used before either.
-    if (broken.length === 0 && (await isReused(password, await accounts.passwordHashes(account.id), config.passwordPolicy.historyDepth))) broken.push('password.reused');
+    const broken = await newPasswordErrors({ password, confirmation: form.passwordConfirmation ?? '' }, account, accounts, config.passwordPolicy);
     if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
 
     const passwordHash = await hashPassword(password, config.argon2);

@@ -21,7 +21,7 @@ import { localeOf, pageShell } from '../http/page-shell.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import { OtpError, TotpError, type SmsOtp, type TotpFactors } from '../otp/index.ts';
-import { checkPassword, hashPassword, isReused, passwordStatus } from '../passwords/index.ts';
+import { hashPassword, passwordStatus } from '../passwords/index.ts';
 import type { Attempt, SignInLockout } from '../passwords/lockout.ts';
 import { otpPage } from '../../views/otp.ts';
 import { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from '../../views/security.ts';
@@ -29,6 +29,7 @@ import { finish, requestFacts, showError, type Interaction } from './respond.ts'
 import type { Ticket, TicketSigner } from './sign-in-ticket.ts';
 import { nextStep } from './sign-in/next-step.ts';
 import { wantsSecondFactor } from './sign-in/requested-acr.ts';
+import { newPasswordErrors } from './new-password.ts';
 import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface SignInStepDeps {
@@ -265,12 +266,7 @@ export function signInSteps(deps: SignInStepDeps) {
       if (!state) return;
       const { interaction, ticket, account, form } = state;
       const password = form.password ?? '';
-      const errors: MessageKey[] = checkPassword(password, config.passwordPolicy, {
-        nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
-      });
-      if (password !== (form.passwordConfirmation ?? '')) errors.push('password.mismatch');
-      // Hue-S Art. 9.1: no password used before, the current one included.
-      if (errors.length === 0 && (await isReused(password, await accounts.passwordHashes(account.id), config.passwordPolicy.historyDepth))) errors.push('password.reused');
+      const errors = await newPasswordErrors({ password, confirmation: form.passwordConfirmation ?? '' }, account, accounts, config.passwordPolicy);
       if (errors.length) {
         const reason = account.passwordChangeRequired ? 'required' : passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy).state === 'expired' ? 'expired' : 'chosen';
         return render(ctx, 400, passwordChangePage(shellFor(ctx, interaction, 'password_change.heading'), { ...step(ctx, interaction, ticket, 'password'), reason, errors }));
