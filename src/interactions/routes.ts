@@ -18,7 +18,7 @@ import { consentPage } from '../../views/consent.ts';
 import { finish, requestFacts, showError, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
-import { signInSteps, type SignInStepDeps } from './sign-in-steps.ts';
+import { signInSteps, type SignInStepDeps } from './sign-in/index.ts';
 import { asksUnreachableAcr } from './sign-in/requested-acr.ts';
 import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
 
