@@ -3,9 +3,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { errors, type Provider } from 'oidc-provider';
-import type { Sleep } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { PasswordSignIn } from '../accounts/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Csrf } from '../http/csrf.ts';
 import { FormError, readForm } from '../http/form.ts';
@@ -16,18 +14,16 @@ import { consentPage } from '../../views/consent.ts';
 import { clientShown, finish, requestFacts, showError, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
-import { signInSteps, type SignInStepDeps } from './sign-in/index.ts';
-import { passwordStep } from './sign-in/password.ts';
+import { signInSteps } from './sign-in/index.ts';
+import { passwordStep, type PasswordStepDeps } from './sign-in/password.ts';
 import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
 
-export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, SignInStepDeps {
+export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, PasswordStepDeps {
   config: Config;
   provider: Provider;
-  signIn: PasswordSignIn;
   audit: AuditLog;
   csrf: Csrf;
   consents: ConsentStore;
-  sleep: Sleep;
 }
 
 function formErrors(config: Config): Middleware {
