@@ -18,11 +18,12 @@ import { t, type MessageKey } from '../i18n/index.ts';
 import { revokeAccountSessions } from '../oidc/adapter.ts';
 import { sendBackchannelLogouts } from '../oidc/backchannel-logout.ts';
 import { OtpError, type Challenge, type SmsOtp } from '../otp/index.ts';
-import { checkPassword, hashPassword, isReused } from '../passwords/index.ts';
-import { SmsDeliveryError } from '../sms/index.ts';
+import { hashPassword } from '../passwords/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
 import { flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+import { newPasswordErrors } from './new-password.ts';
+import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface PasswordResetDeps {
   config: Config;
@@ -87,19 +88,15 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     return challenge?.purpose === 'password_reset' ? challenge : undefined;
   }
 
-  async function sendCode(ctx: Context, challenge: Challenge): Promise<{ error: MessageKey; params?: Record<string, number> } | undefined> {
-    try {
-      // The code itself goes out after this answer: see SmsOtp#send.
-      await otp.send(challenge, ctx.ip);
-      // Recorded for a decoy too (no account): the same work either way (SPEC §6).
-      await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', matched: Boolean(challenge.subject) } });
-      return undefined;
-    } catch (error) {
-      if (error instanceof OtpError) return { error: error.code, params: error.params };
-      // Said the same way as success would be, for an account or not: the code may not come.
-      if (error instanceof SmsDeliveryError) return undefined;
-      throw error;
-    }
+  async function sendResetCode(ctx: Context, challenge: Challenge): Promise<CodeFailure | undefined> {
+    // The code itself goes out after this answer: see SmsOtp#send.
+    const failure = await sendCode(otp, challenge, ctx.ip);
+    // Said the same way as success would be, for an account or not: the code may not come.
+    if (failure?.error === 'sms.send_failed') return undefined;
+    if (failure) return failure;
+    // Recorded for a decoy too (no account): the same work either way (SPEC §6).
+    await audit.record({ type: 'otp.sent', accountId: challenge.subject, ...requestFacts(ctx), details: { purpose: 'password_reset', matched: Boolean(challenge.subject) } });
+    return undefined;
   }
 
   router.get('/forgot', async (ctx) => renderForgot(ctx, 200));
@@ -122,7 +119,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
       ? await otp.create({ purpose: 'password_reset', subject: account.id, phone: account.phone!, requestedAs })
       : await otp.createDecoy('password_reset', requestedAs);
     await audit.record({ type: 'password.reset_requested', accountId: account?.id ?? null, ...requestFacts(ctx), details: { matched: Boolean(account) } });
-    const failure = await sendCode(ctx, challenge);
+    const failure = await sendResetCode(ctx, challenge);
     if (failure) return renderForgot(ctx, 429, identifier, failure.error);
     ctx.status = 303;
     ctx.redirect(`${base}/forgot/verify/${challenge.id}`);
@@ -139,8 +136,8 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     const form = await readForm(ctx);
     if (!challenge) return showError(ctx, config, 404, 'otp.expired');
     if (!csrf.verify(ctx, `forgot-otp:${challenge.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
-    const failure = await sendCode(ctx, challenge);
-    if (failure) return renderOtp(ctx, challenge, 429, { error: failure.error, errorParams: failure.params });
+    const failure = await sendResetCode(ctx, challenge);
+    if (failure) return renderOtp(ctx, challenge, 429, failure);
     ctx.status = 303;
     ctx.redirect(`${flowBase(ctx)}/forgot/verify/${challenge.id}?notice=otp.resent`);
   });
@@ -173,12 +170,8 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
     const password = form.password ?? '';
     const account = await accounts.findById(challenge.subject);
     if (!account) return showError(ctx, config, 410, 'otp.expired');
-    const broken: MessageKey[] = checkPassword(password, config.passwordPolicy, {
-      nationalId: account.nationalId, taxCode: account.taxCode, phone: account.phone, username: account.username, fullName: account.fullName,
-    });
-    if (password !== (form.passwordConfirmation ?? '')) broken.push('password.mismatch');
     // Hue-S Art. 9.1: a reset may not bring back a password used before either.
-    if (broken.length === 0 && (await isReused(password, await accounts.passwordHashes(account.id), config.passwordPolicy.historyDepth))) broken.push('password.reused');
+    const broken = await newPasswordErrors({ password, confirmation: form.passwordConfirmation ?? '' }, account, accounts, config.passwordPolicy);
     if (broken.length) return renderNewPassword(ctx, challenge, 400, broken);
 
     const passwordHash = await hashPassword(password, config.argon2);

@@ -18,11 +18,11 @@ import { hasMessage, t, type MessageKey } from '../i18n/index.ts';
 import { ACR } from '../oidc/configuration.ts';
 import { OtpError, type SmsOtp } from '../otp/index.ts';
 import { hashPassword } from '../passwords/index.ts';
-import { SmsDeliveryError } from '../sms/index.ts';
 import { otpPage } from '../../views/otp.ts';
 import { registerChoicePage, registerFormPage } from '../../views/register.ts';
 import { noticePage } from '../../views/password-reset.ts';
 import { finish, flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface RegistrationDeps {
   config: Config;
@@ -95,18 +95,12 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
   }
 
   /** Sends a code; a failure leaves the registration waiting for a resend. */
-  async function sendCode(ctx: Context, pendingId: string, challengeId: string): Promise<{ error: MessageKey; params?: Record<string, number> } | undefined> {
+  async function sendRegistrationCode(ctx: Context, pendingId: string, challengeId: string): Promise<CodeFailure | undefined> {
     const challenge = await otp.find(challengeId);
     if (!challenge) return { error: 'otp.expired' };
-    try {
-      await otp.send(challenge, ctx.ip);
-      await audit.record({ type: 'otp.sent', ...requestFacts(ctx), details: { purpose: 'registration', registration: pendingId } });
-      return undefined;
-    } catch (error) {
-      if (error instanceof OtpError) return { error: error.code, params: error.params };
-      if (error instanceof SmsDeliveryError) return { error: 'sms.send_failed' };
-      throw error;
-    }
+    const failure = await sendCode(otp, challenge, ctx.ip);
+    if (!failure) await audit.record({ type: 'otp.sent', ...requestFacts(ctx), details: { purpose: 'registration', registration: pendingId } });
+    return failure;
   }
 
   /**
@@ -188,7 +182,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     const challenge = await otp.create({ purpose: 'registration', subject: pendingId, phone: result.account.phone! });
     await pending.create({ ...result.account, passwordHash: await hashPassword(result.password, config.argon2) }, challenge.id, pendingId);
     await audit.record({ type: 'registration.started', ...requestFacts(ctx), details: { registration: pendingId, accountType: type } });
-    const failure = await sendCode(ctx, pendingId, challenge.id);
+    const failure = await sendRegistrationCode(ctx, pendingId, challenge.id);
     ctx.status = 303;
     ctx.redirect(`${base}/register/verify/${pendingId}?${failure ? `error=${failure.error}` : 'notice=otp.sent'}`);
   });
@@ -206,8 +200,8 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     const registration = await waitingRegistration(ctx);
     if (!registration) return;
     if (!csrf.verify(ctx, `register-otp:${registration.id}`, form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
-    const failure = await sendCode(ctx, registration.id, registration.challengeId);
-    if (failure) return renderOtp(ctx, registration.id, registration.account.phone!, 429, { error: failure.error, errorParams: failure.params });
+    const failure = await sendRegistrationCode(ctx, registration.id, registration.challengeId);
+    if (failure) return renderOtp(ctx, registration.id, registration.account.phone!, 429, failure);
     ctx.status = 303;
     ctx.redirect(`${flowBase(ctx)}/register/verify/${registration.id}?notice=otp.resent`);
   });

@@ -40,6 +40,12 @@ export async function finish(ctx: Context, provider: Provider, result: Parameter
   ctx.status = 303;
 }
 
+/** The app a sign-in or consent page names: its registered name and logo, else its id. */
+export async function clientShown(provider: Provider, interaction: Interaction): Promise<{ name: string; logoUri?: string }> {
+  const client = await provider.Client.find(String(interaction.params.client_id));
+  return { name: client?.clientName ?? String(interaction.params.client_id), logoUri: client?.logoUri };
+}
+
 /** Where a flow that can run inside an interaction or on its own keeps its pages. */
 export function flowBase(ctx: Context): string {
   const interaction = ctx.state.interaction as Interaction | undefined;

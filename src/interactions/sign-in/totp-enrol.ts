@@ -1,0 +1,40 @@
+// Enrolling an authenticator during sign-in: required of administrators, who may not sign
+// in without one (SPEC §2). A confirmed enrolment shows the recovery codes once, then
+// the sign-in goes on (continue.ts).
+import type Router from '@koa/router';
+import { TotpError } from '../../otp/index.ts';
+import { recoveryCodesPage, totpEnrolPage } from '../../../views/security.ts';
+import { requestFacts, showError } from '../respond.ts';
+import type { ShowStep, StepKit } from './step-kit.ts';
+
+export function totpEnrolStep(kit: StepKit) {
+  const { config, totp, audit, notifier } = kit.deps;
+
+  const show: ShowStep = async (ctx, interaction, account, ticket) => {
+    const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
+    kit.render(ctx, 200, totpEnrolPage(kit.shellFor(ctx, interaction, 'totp.enrol_heading'), { ...kit.form(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: true }));
+  };
+
+  function addRoutes(router: Router): void {
+    router.post('/totp-enrol', async (ctx) => {
+      const state = await kit.continuing(ctx, 'totp-enrol');
+      if (!state) return;
+      const { interaction, ticket, account, form } = state;
+      let codes: string[];
+      try {
+        codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''), (trx) =>
+          audit.recordIn(trx, { type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } }));
+      } catch (error) {
+        if (!(error instanceof TotpError)) throw error;
+        if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');
+        const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
+        return kit.render(ctx, 400, totpEnrolPage(kit.shellFor(ctx, interaction, 'totp.enrol_heading'), { ...kit.form(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: account.roles.includes('admin'), error: error.code }));
+      }
+      await notifier.notify(account.phone, 'second_factor_added');
+      const next = { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] };
+      kit.render(ctx, 200, recoveryCodesPage(kit.shellFor(ctx, interaction, 'totp.codes_heading'), { ...kit.form(ctx, interaction, next, 'continue'), codes }));
+    });
+  }
+
+  return { show, addRoutes };
+}
