@@ -14,7 +14,7 @@ import { t, type MessageKey } from '../i18n/index.ts';
 import { TotpError, type TotpFactors } from '../otp/index.ts';
 import { noticePage } from '../../views/password-reset.ts';
 import { recoveryCodesPage, totpEnrolPage } from '../../views/security.ts';
-import { requestFacts } from './respond.ts';
+import { confirmAuthenticator } from './confirm-authenticator.ts';
 
 export interface TwoFactorDeps {
   config: Config;
@@ -73,8 +73,7 @@ export function addTwoFactorRoutes(router: Router, deps: TwoFactorDeps): void {
     if (!csrf.verify(ctx, `two-factor:${account.id}`, form._csrf)) return notice(ctx, 403, 'error.title', 'csrf.invalid');
     let codes: string[];
     try {
-      codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''), (trx) =>
-        audit.recordIn(trx, { type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } }));
+      codes = await confirmAuthenticator({ totp, audit }, ctx, account.id, form.code);
     } catch (error) {
       if (!(error instanceof TotpError)) throw error;
       if (error.code === 'totp.already_enrolled') return notice(ctx, 409, 'totp.enrol_heading', 'totp.already_enrolled');

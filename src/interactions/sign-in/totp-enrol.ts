@@ -4,7 +4,8 @@
 import type Router from '@koa/router';
 import { TotpError } from '../../otp/index.ts';
 import { recoveryCodesPage, totpEnrolPage } from '../../../views/security.ts';
-import { requestFacts, showError } from '../respond.ts';
+import { showError } from '../respond.ts';
+import { confirmAuthenticator } from '../confirm-authenticator.ts';
 import type { ShowStep, StepKit } from './step-kit.ts';
 
 export function totpEnrolStep(kit: StepKit) {
@@ -22,8 +23,7 @@ export function totpEnrolStep(kit: StepKit) {
       const { interaction, ticket, account, form } = state;
       let codes: string[];
       try {
-        codes = await totp.confirmEnrolment(account.id, (form.code ?? '').replace(/\s/g, ''), (trx) =>
-          audit.recordIn(trx, { type: 'second_factor.added', accountId: account.id, ...requestFacts(ctx), details: { method: 'totp' } }));
+        codes = await confirmAuthenticator({ totp, audit }, ctx, account.id, form.code);
       } catch (error) {
         if (!(error instanceof TotpError)) throw error;
         if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');
