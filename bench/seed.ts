@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Services } from '../src/server.ts';
-import { registerClient } from '../src/oidc/register-client.ts';
+import { registerClient } from '../src/admin/register-client.ts';
 import type { RegisteredClient } from '../src/oidc/clients.ts';
 import { nationalIdOf } from './identities.ts';
 

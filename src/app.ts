@@ -1,33 +1,19 @@
 // The HTTP application: oidc-provider is the Koa app; our middleware runs in front of
 // its routes (Provider#use inserts before them), our routers beside them.
-import { Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { isDatabaseUnavailable, requestScope, type Knex } from './db/index.ts';
-import type { AccountStore, PasswordSignIn } from './accounts/index.ts';
+import type { AccountStore, PasswordSignIn, AccountNotifier, PendingRegistrations } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
-import type { KeySet } from './oidc/keys.ts';
-import { accountOfRevokedGrant, createAdapterClass } from './oidc/adapter.ts';
-import { ConsentStore } from './oidc/consents.ts';
-import type { ClientStore } from './oidc/clients.ts';
-import { providerConfiguration } from './oidc/configuration.ts';
-import { providerPages } from './oidc/pages.ts';
-import { interactionRoutes, standaloneRoutes } from './interactions/index.ts';
+import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, type ClientStore } from './oidc/index.ts';
+import { interactionRoutes, standaloneRoutes, type TicketSigner } from './interactions/index.ts';
+import { accountConsoleRoutes } from './account-console/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
-import type { SignInLockout } from './passwords/lockout.ts';
-import type { AccountNotifier } from './accounts/notifications.ts';
-import type { TicketSigner } from './interactions/sign-in-ticket.ts';
-import type { PendingRegistrations } from './accounts/pending-registrations.ts';
-import { Csrf } from './http/csrf.ts';
-import { healthRoutes } from './http/health.ts';
-import { requestLog } from './http/request-log.ts';
-import { errorAnswers, markDatabaseUnavailable } from './http/error-answers.ts';
-import { securityHeaders } from './http/security-headers.ts';
-import { issuerOrigin } from './http/issuer-origin.ts';
-import { serveAssets } from './http/assets.ts';
-import type { Metrics } from './http/metrics.ts';
+import type { SignInLockout } from './passwords/index.ts';
+import { Csrf, healthRoutes, requestLog, errorAnswers, markDatabaseUnavailable, securityHeaders, issuerOrigin, serveAssets, type Metrics } from './http/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -51,26 +37,6 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-export function createProvider(deps: Pick<AppDeps, 'config' | 'knex' | 'sealer' | 'keys' | 'accounts' | 'clients' | 'clock'>, consents = new ConsentStore(deps.knex, deps.clock)): Provider {
-  const provider = new Provider(deps.config.issuer, providerConfiguration({
-    outboundPrivateHosts: deps.config.outboundPrivateHosts,
-    findConsent: (accountId, clientId) => consents.find(accountId, clientId),
-    adapter: createAdapterClass(deps.knex, deps.clients, deps.sealer),
-    keys: deps.keys,
-    accounts: deps.accounts,
-    sealer: deps.sealer,
-    pages: providerPages(deps.config),
-    clock: deps.clock,
-  }));
-  // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
-  provider.proxy = deps.config.trustProxy;
-  // Only the address the load balancer itself saw (the last X-Forwarded-For entry) counts:
-  // entries before it are whatever the client chose to send, and must not steer the
-  // per-address limits.
-  provider.maxIpsCount = 1;
-  return provider;
-}
-
 export function createApp(deps: AppDeps): Provider {
   const { config, logger, audit } = deps;
   const consents = new ConsentStore(deps.knex, deps.clock);
@@ -89,7 +55,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets());
   const routeDeps = { ...deps, provider, csrf, consents };
-  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps)]) {
+  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

@@ -4,13 +4,9 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseInUseError, migrateToLatest } from './db/index.ts';
 import { createLogger } from './logger.ts';
 import { openServices, KEY_RELOAD_SECONDS, type Services } from './server.ts';
-import { ensureKeys, rotateKeys } from './oidc/keys.ts';
-import type { ClientAuthMethod } from './oidc/clients.ts';
-import type { ClientMetadataField } from './oidc/client-metadata.ts';
-import { InvalidClientError, registerClient } from './oidc/register-client.ts';
+import { ensureKeys, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
+import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError } from './admin/index.ts';
 import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
-import { TTL } from './oidc/configuration.ts';
-import { createCitizenAccount, createOrganizationAccount, AccountInputError } from './accounts/operator-create.ts';
 import { hasMessage, t } from './i18n/index.ts';
 
 class UsageError extends Error {}

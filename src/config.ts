@@ -2,20 +2,15 @@
 // a bad value stops the process with a one-line message naming the variable.
 import { isIP } from 'node:net';
 import type { OtpSettings } from './otp/index.ts';
-import { parseSmsConfig, type SmsConfig } from './sms/config.ts';
-import { parsePasswordPolicy } from './passwords/config.ts';
-import type { PasswordPolicy } from './passwords/policy.ts';
-import type { LockoutSettings } from './passwords/lockout.ts';
-import type { MetricsAccess } from './http/metrics.ts';
-import type { RequestScopeSettings } from './db/request-scope.ts';
+import { parseSmsConfig, type SmsConfig } from './sms/index.ts';
+import { parsePasswordPolicy, type Argon2Parameters, type PasswordPolicy, type LockoutSettings } from './passwords/index.ts';
+import type { MetricsAccess } from './http/index.ts';
+import type { RequestScopeSettings } from './db/index.ts';
+import { ConfigError, flag, integer, text, type Env } from './config-parsers.ts';
+
+export type { Argon2Parameters } from './passwords/index.ts';
 
 export type Environment = 'development' | 'production' | 'test';
-
-export interface Argon2Parameters {
-  memoryCost: number;
-  timeCost: number;
-  parallelism: number;
-}
 
 export interface Config {
   env: Environment;
@@ -53,37 +48,7 @@ export interface Config {
   province: { name: string; color: string };
 }
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function text(env: Env, name: string, fallback: string): string {
-  const value = env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
-
-/** A whole-number setting within bounds; also used by the settings of other folders. */
-export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}–${max}`);
-  return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(name, `"${raw}" is not true or false`);
-}
+export { ConfigError } from './config-parsers.ts';
 
 function isLocalHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';

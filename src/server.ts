@@ -8,19 +8,15 @@ import { createLogger, type Logger } from './logger.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from './clock.ts';
 import { migrateToLatest, openDatabase, type Database } from './db/index.ts';
 import { resolveSecretKey, Sealer } from './secrets/index.ts';
-import { ensureKeys, loadKeys, removeRetiredKeys } from './oidc/keys.ts';
-import { sweepExpiredModels } from './oidc/adapter.ts';
-import { ClientStore } from './oidc/clients.ts';
-import { AccountStore, PasswordSignIn } from './accounts/index.ts';
+import { ensureKeys, loadKeys, removeRetiredKeys, sweepExpiredModels, ClientStore } from './oidc/index.ts';
+import { AccountStore, PasswordSignIn, AccountNotifier, PendingRegistrations } from './accounts/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { createApp } from './app.ts';
 import { SmsOtp, sweepOtpRecords, TotpFactors } from './otp/index.ts';
-import { SignInLockout } from './passwords/lockout.ts';
-import { AccountNotifier } from './accounts/notifications.ts';
-import { TicketSigner } from './interactions/sign-in-ticket.ts';
-import { Metrics } from './http/metrics.ts';
+import { SignInLockout } from './passwords/index.ts';
+import { TicketSigner } from './interactions/index.ts';
+import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
-import { PendingRegistrations } from './accounts/pending-registrations.ts';
 
 /** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
 export const KEY_RELOAD_SECONDS = 60;

@@ -1,7 +1,7 @@
 // The pieces several pages share, written once so every page wires them the same way: the
 // CSRF field every form carries (SPEC §6), the error summary at the top of a page, and the
 // pair of new-password fields with their errors tied to each input.
-import { html, type SafeHtml } from '../src/http/html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { t, type Locale, type MessageKey } from '../src/i18n/index.ts';
 
 /** The hidden anti-forgery field; the only place a page writes `name="_csrf"`. */

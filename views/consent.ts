@@ -1,4 +1,4 @@
-import { html } from '../src/http/html.ts';
+import { html } from './html.ts';
 import { hasMessage, t, type Locale } from '../src/i18n/index.ts';
 import { csrfField } from './components.ts';
 import { clientLogo, layout, type PageShell } from './layout.ts';

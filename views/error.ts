@@ -1,4 +1,4 @@
-import { html } from '../src/http/html.ts';
+import { html } from './html.ts';
 import { t } from '../src/i18n/index.ts';
 import { layout, type PageShell } from './layout.ts';
 

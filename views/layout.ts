@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../src/http/html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { t, type Locale } from '../src/i18n/index.ts';
 
 export interface PageShell {

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../src/http/html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { csrfField, errorSummary, summaryLine } from './components.ts';
 import { clientLogo, layout, type PageShell } from './layout.ts';

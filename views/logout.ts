@@ -1,4 +1,4 @@
-import { html, raw } from '../src/http/html.ts';
+import { html, raw } from './html.ts';
 import { t } from '../src/i18n/index.ts';
 import { layout, type PageShell } from './layout.ts';
 

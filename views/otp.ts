@@ -1,4 +1,4 @@
-import { html } from '../src/http/html.ts';
+import { html } from './html.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { csrfField, errorSummary, summaryLine } from './components.ts';
 import { layout, type PageShell } from './layout.ts';

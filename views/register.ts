@@ -1,6 +1,6 @@
-import { findProvince } from '../src/accounts/provinces.ts';
+import { findProvince } from '../src/accounts/index.ts';
 import { optionValues, registrationFields, type FieldDefinition, type FieldError, type OptionSource } from '../src/accounts/registration/index.ts';
-import { html, type SafeHtml } from '../src/http/html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { hasMessage, t, type Locale, type MessageKey, type MessageParams } from '../src/i18n/index.ts';
 import { csrfField, errorSummary as summaryBox } from './components.ts';
 import { layout, type PageShell } from './layout.ts';

@@ -1,7 +1,7 @@
 // The steps of a sign-in after the password (SPEC R5, R6): a second factor, enrolling one,
 // changing an expired password, and the warning before it expires. Each form carries the
 // step's signed ticket.
-import { html, type SafeHtml } from '../src/http/html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { t, type MessageKey } from '../src/i18n/index.ts';
 import { csrfField, errorSummary, newPasswordFields, newPasswordSummaryLines } from './components.ts';
 import { layout, type PageShell } from './layout.ts';

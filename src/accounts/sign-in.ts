@@ -1,12 +1,10 @@
 // Password sign-in by personal ID number, tax code, username or phone (SPEC §2).
 // A wrong identifier and a wrong password are indistinguishable, in answer and in time.
-import type { Argon2Parameters } from '../config.ts';
-import { createDecoyVerifier, hashPassword, needsRehash, verifyPassword } from '../passwords/index.ts';
+import { createDecoyVerifier, type Argon2Parameters, hashPassword, needsRehash, verifyPassword, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import { parseLegacyIdNumber, parseMobilePhone, parsePassport, parsePersonalIdNumber, parseTaxCode } from './identifiers/index.ts';
 import type { Account, AccountStore, AttemptKeys, IdentifierCandidates } from './store.ts';
 import { normalizeUsername } from './username.ts';
-import type { CountedKey, CountingSql, ThrottleKey } from '../passwords/lockout.ts';
 
 export const MAX_IDENTIFIER_LENGTH = 256;
 export const MAX_PASSWORD_LENGTH = 1024;

@@ -11,8 +11,8 @@
 // (`AccountRow`) whichever statement read it.
 import { randomUUID } from 'node:crypto';
 import { batched, prepared, readAhead, rowsVersion, type Knex } from '../db/index.ts';
-import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/totp.ts';
-import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/lockout.ts';
+import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/index.ts';
+import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 
 export type AccountType = 'citizen' | 'organization';

@@ -8,8 +8,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable } from '../db/index.ts';
 import { t } from '../i18n/index.ts';
-import { errorPage } from '../../views/error.ts';
-import { localeOf, pageShell } from './page-shell.ts';
+import { errorPage, localeOf, pageShell } from '../../views/index.ts';
 
 /** Seconds a client is asked to wait; the nodes reconnect by themselves within about one. */
 const RETRY_AFTER_SECONDS = 5;

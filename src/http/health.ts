@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
-import type { Knex } from '../db/index.ts';
-import { migrationsCurrent } from '../db/index.ts';
+import { type Knex, migrationsCurrent } from '../db/index.ts';
 
 /** `/healthz`: the process answers. `/readyz`: the database answers and its schema is current. */
 export function healthRoutes(knex: Knex): Middleware {

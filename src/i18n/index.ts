@@ -1,4 +1,5 @@
-import { identifierMessages, type IdentifierErrorCode } from '../accounts/identifiers/index.ts';
+import type { IdentifierErrorCode } from '../accounts/identifiers/index.ts';
+import { identifierMessages } from './identifier-messages.ts';
 import { en } from './en.ts';
 import { vi } from './vi.ts';
 
@@ -6,7 +7,7 @@ export type Locale = 'vi' | 'en';
 export type MessageKey = keyof typeof vi | IdentifierErrorCode;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
-// The identifier error codes are worded beside their parsers (accounts/identifiers/messages.ts)
+// The identifier error codes (raised by accounts/identifiers/) are worded in identifier-messages.ts
 // and joined here, so every code raised anywhere reaches a page through this one t().
 const catalogues: Record<Locale, Readonly<Record<string, string>>> = {
   vi: { ...identifierMessages.vi, ...vi },

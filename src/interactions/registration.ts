@@ -6,22 +6,17 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import { DuplicateAccountError, maskPhone, type AccountStore } from '../accounts/index.ts';
-import type { FinishedRegistration, PendingRegistrations, RegistrationOutcome } from '../accounts/pending-registrations.ts';
+import { DuplicateAccountError, maskPhone, type AccountStore, type FinishedRegistration, type PendingRegistrations, type RegistrationOutcome } from '../accounts/index.ts';
 import { registrationFields, validateRegistration } from '../accounts/registration/index.ts';
 import type { Clock } from '../clock.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { Csrf } from '../http/csrf.ts';
-import { readForm } from '../http/form.ts';
-import { localeOf, pageShell } from '../http/page-shell.ts';
+import { type Csrf, readForm, requestFacts, showError } from '../http/index.ts';
+import { localeOf, pageShell, otpPage, registerChoicePage, registerFormPage, noticePage } from '../../views/index.ts';
 import { hasMessage, t, type MessageKey } from '../i18n/index.ts';
-import { ACR } from '../oidc/configuration.ts';
+import { ACR } from '../oidc/index.ts';
 import { OtpError, type SmsOtp } from '../otp/index.ts';
 import { hashPassword } from '../passwords/index.ts';
-import { otpPage } from '../../views/otp.ts';
-import { registerChoicePage, registerFormPage } from '../../views/register.ts';
-import { noticePage } from '../../views/password-reset.ts';
-import { finish, flowBase, requestFacts, showError, type Interaction } from './respond.ts';
+import { finish, flowBase, type Interaction } from './respond.ts';
 import { sendCode, type CodeFailure } from './send-code.ts';
 
 export interface RegistrationDeps {

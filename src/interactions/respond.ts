@@ -1,24 +1,9 @@
-// What every interaction page does the same way: audit facts of the request, an error
-// page, and handing the result back to oidc-provider.
+// What every interaction page does the same way: handing the result back to oidc-provider,
+// naming the app, and where a flow's pages live.
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
-import type { Config } from '../config.ts';
-import { pageShell } from '../http/page-shell.ts';
-import { t, type MessageKey } from '../i18n/index.ts';
-import { errorPage } from '../../views/error.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-export function requestFacts(ctx: Context) {
-  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || null };
-}
-
-export function showError(ctx: Context, config: Config, status: number, code: MessageKey): void {
-  const shell = pageShell(ctx, config, 'error.title');
-  ctx.status = status;
-  ctx.type = 'html';
-  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, code) });
-}
 
 /**
  * Hands a result back to oidc-provider. A consent keeps the sign-in submitted before it in

@@ -5,18 +5,13 @@ import type { Context, Middleware } from 'koa';
 import { errors, type Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { Csrf } from '../http/csrf.ts';
-import { FormError, readForm } from '../http/form.ts';
-import { localeOf, pageShell } from '../http/page-shell.ts';
-import type { ConsentStore } from '../oidc/consents.ts';
-import { PROTOCOL_CLAIMS } from '../oidc/claims.ts';
-import { consentPage } from '../../views/consent.ts';
-import { clientShown, finish, requestFacts, showError, type Interaction } from './respond.ts';
+import { type Csrf, FormError, readForm, formErrors, requestFacts, showError } from '../http/index.ts';
+import { localeOf, pageShell, consentPage } from '../../views/index.ts';
+import { type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
+import { clientShown, finish, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
-import { signInSteps } from './sign-in/index.ts';
-import { passwordStep, type PasswordStepDeps } from './sign-in/password.ts';
-import { addTwoFactorRoutes } from './two-factor-enrolment.ts';
+import { signInSteps, passwordStep, type PasswordStepDeps } from './sign-in/index.ts';
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, PasswordStepDeps {
   config: Config;
@@ -26,24 +21,12 @@ export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, Pa
   consents: ConsentStore;
 }
 
-function formErrors(config: Config): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof FormError) return showError(ctx, config, error.status, error.code);
-      throw error;
-    }
-  };
-}
-
 /** Registration and password reset on their own (`/register`, `/forgot`), outside any sign-in. */
 export function standaloneRoutes(deps: InteractionDeps): Router {
   const router = new Router();
-  router.use(['/register', '/forgot', '/account'], formErrors(deps.config));
+  router.use(['/register', '/forgot'], formErrors(deps.config));
   addRegistrationRoutes(router, deps);
   addPasswordResetRoutes(router, deps);
-  addTwoFactorRoutes(router, deps);
   return router;
 }
 

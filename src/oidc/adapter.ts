@@ -2,7 +2,7 @@
 // Rows live in `oidc_models`; `Client` is answered from the `clients` table instead.
 import { errors, Provider, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { batched, deferredWrites, flushDeferredWrites, forgetAllRows, prepared, readAhead, readsAhead, rowsVersion, type DeferredWrites, type Knex, type ReadAhead } from '../db/index.ts';
-import { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from '../accounts/store.ts';
+import { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from '../accounts/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { ClientStore } from './clients.ts';
 

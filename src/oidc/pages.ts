@@ -2,10 +2,8 @@
 // drawn with our views so they look and speak like the rest of xacthuc.
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import { localeOf, pageShell } from '../http/page-shell.ts';
+import { localeOf, pageShell, errorPage, loggedOutPage, logoutPage } from '../../views/index.ts';
 import { hasMessage, t } from '../i18n/index.ts';
-import { errorPage } from '../../views/error.ts';
-import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 
 type Features = NonNullable<Configuration['features']>;
 type RpLogout = NonNullable<Features['rpInitiatedLogout']>;

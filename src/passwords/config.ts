@@ -1,10 +1,8 @@
 // Password policy settings (SPEC R5), validated once at start-up like every other setting: a
 // bad value stops the process with one line naming the variable. Defaults are the regulation's
 // (Hue-S Art. 9.1; Smart-HaiDuong Art. 8.1).
-import { ConfigError, integer } from '../config.ts';
+import { ConfigError, integer, type Env } from '../config-parsers.ts';
 import { defaultPasswordPolicy, type PasswordPolicy } from './policy.ts';
-
-type Env = Record<string, string | undefined>;
 
 function historyDepth(env: Env): number | 'all' {
   const raw = env.PASSWORD_HISTORY_DEPTH;

@@ -1,6 +1,12 @@
 // argon2id password hashing. argon2 runs on libuv's thread pool, never on the event loop.
 import argon2 from 'argon2';
-import type { Argon2Parameters } from '../config.ts';
+
+/** argon2id cost (RFC 9106 §4); set by ARGON2_* (config.ts). */
+export interface Argon2Parameters {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
 
 export async function hashPassword(password: string, params: Argon2Parameters): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id, ...params });

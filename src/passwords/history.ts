@@ -3,8 +3,7 @@
 // password against each one.
 import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
-import type { Argon2Parameters } from '../config.ts';
-import { verifyPassword } from './hashing.ts';
+import { type Argon2Parameters, verifyPassword } from './hashing.ts';
 
 /**
  * Whether `password` is one of the account's earlier passwords. `previousHashes` is newest

@@ -1,4 +1,4 @@
-export { hashPassword, verifyPassword, createDecoyVerifier } from './hashing.ts';
+export { hashPassword, verifyPassword, createDecoyVerifier, type Argon2Parameters } from './hashing.ts';
 export {
   checkPassword,
   defaultPasswordPolicy,
@@ -9,3 +9,4 @@ export {
 export { passwordStatus, type PasswordStatus } from './expiry.ts';
 export { isReused, needsRehash } from './history.ts';
 export { parsePasswordPolicy } from './config.ts';
+export { type Attempt, type CountedKey, type CountingSql, type LockoutSettings, SignInLockout, type ThrottleKey, countedOf } from './lockout.ts';

@@ -2,7 +2,7 @@
 // bad value stops the process with one line naming the variable. Secret values (auth
 // token, gateway auth header) are never repeated in those lines.
 import { join } from 'node:path';
-import { ConfigError } from '../config.ts';
+import { ConfigError, type Env } from '../config-parsers.ts';
 import { fillBodyTemplate } from './http-sender.ts';
 
 export interface ConsoleSmsConfig {
@@ -30,8 +30,6 @@ export interface HttpSmsConfig {
 }
 
 export type SmsConfig = ConsoleSmsConfig | TwilioSmsConfig | HttpSmsConfig;
-
-type Env = Record<string, string | undefined>;
 
 const TWILIO_API = 'https://api.twilio.com';
 const DEFAULT_BODY_TEMPLATE = '{"to":"{{to}}","message":"{{body}}"}';

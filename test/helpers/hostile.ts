@@ -1,7 +1,7 @@
 // What a test of a hostile request checks besides the response: the message a person reads,
 // and that nothing was stored. Counts are per client or per account, so tests that run
 // side by side in one file do not see each other's rows.
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { t, type MessageKey } from '../../src/i18n/index.ts';
 import type { TestServer } from './server.ts';
 import { UserAgent, type Page } from './user-agent.ts';

@@ -1,9 +1,9 @@
 // The relying party side of a test: a registered client, and openid-client driving the
 // flow against the test server while a UserAgent plays the person filling the forms.
 import * as oidc from 'openid-client';
-import { registerClient } from '../../src/oidc/register-client.ts';
+import { registerClient } from '../../src/admin/register-client.ts';
 import type { NewClient, RegisteredClient } from '../../src/oidc/clients.ts';
-import { createCitizenAccount } from '../../src/accounts/operator-create.ts';
+import { createCitizenAccount } from '../../src/admin/operator-create.ts';
 import type { Account } from '../../src/accounts/index.ts';
 import type { TestServer } from './server.ts';
 import { readForm, UserAgent, type Page } from './user-agent.ts';

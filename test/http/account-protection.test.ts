@@ -4,11 +4,11 @@ import { generate } from 'otplib';
 import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, startAuthorization, type FlowStart } from '../helpers/relying-party.ts';
-import { createCitizenAccount } from '../../src/accounts/operator-create.ts';
+import { createCitizenAccount } from '../../src/admin/operator-create.ts';
 import { hashPassword } from '../../src/passwords/index.ts';
 import { accountThrottleKeys } from '../../src/accounts/index.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { withFailingInsert } from '../helpers/failing-write.ts';
 
 let now = Date.now();

@@ -10,7 +10,7 @@ import { startServerWithOutage, type DatabaseOutage } from '../helpers/database-
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate } from '../../src/i18n/index.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { citizenRegistration } from '../helpers/registration-form.ts';
 
 const logLines: Array<Record<string, unknown>> = [];

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { hasMessage } from '../../src/i18n/index.ts';
 import { storedModelId } from '../../src/oidc/adapter.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

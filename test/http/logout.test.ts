@@ -1,7 +1,7 @@
 import test from 'ava';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { t as message } from '../../src/i18n/index.ts';
 import type { RegisteredClient } from '../../src/oidc/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

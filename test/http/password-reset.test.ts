@@ -4,7 +4,7 @@ import { latestCode, readOutbox, startTestServer, type TestServer } from '../hel
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { withFailingInsert } from '../helpers/failing-write.ts';
 
 let server: TestServer;

@@ -4,7 +4,7 @@ import { latestCode, readOutbox, startTestServer, type TestServer } from '../hel
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { citizenRegistration, REGISTRATION_PASSWORD } from '../helpers/registration-form.ts';
 
 let now = Date.now();

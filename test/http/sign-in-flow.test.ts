@@ -112,7 +112,7 @@ test('the sign-in page speaks Vietnamese by default, English on request, and nam
 test('a failed sign-in answers a POST; its English link opens the same sign-in in English', async (t) => {
   const rp = await discover(server, await createTestClient(server));
   const { t: translate } = await import('../../src/i18n/index.ts');
-  const { escapeHtml } = await import('../../src/http/html.ts');
+  const { escapeHtml } = await import('../../views/html.ts');
   const person = new UserAgent();
   const page = await person.get((await startAuthorization(rp)).url.href);
   const form = readForm(page);

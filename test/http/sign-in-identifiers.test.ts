@@ -1,9 +1,9 @@
 import test from 'ava';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { completeFlow, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
-import { AccountInputError, createCitizenAccount, createOrganizationAccount } from '../../src/accounts/operator-create.ts';
+import { AccountInputError, createCitizenAccount, createOrganizationAccount } from '../../src/admin/operator-create.ts';
 import { hashPassword } from '../../src/passwords/index.ts';
 import type * as oidc from 'openid-client';
 

@@ -14,7 +14,7 @@ import { readOutbox, startTestServer, type TestServer } from '../helpers/server.
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { createTestCitizen, createTestClient, discover, RP_CALLBACK, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate } from '../../src/i18n/index.ts';
-import { escapeHtml } from '../../src/http/html.ts';
+import { escapeHtml } from '../../views/html.ts';
 import { citizenRegistration } from '../helpers/registration-form.ts';
 
 const postgres = Boolean(process.env.DATABASE_URL);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { escapeHtml, html, raw, SafeHtml } from '../../src/http/html.ts';
+import { escapeHtml, html, raw, SafeHtml } from '../../views/html.ts';
 
 test('escapes markup and both quote characters in an interpolated string', (t) => {
   const hostile = `<script>alert("x")</script>' onmouseover='x`;

@@ -6,4 +6,4 @@ export { parseTaxCode, taxCodeErrorCodes, type TaxCode } from './tax-code.ts';
 export { parseMobilePhone, maskPhone, phoneErrorCodes, type MobilePhone } from './phone.ts';
 export { normalizePersonName, personNameErrorCodes } from './person-name.ts';
 export { maskNationalId, maskTaxCode } from './masking.ts';
-export { identifierMessages, type IdentifierErrorCode } from './messages.ts';
+export type { IdentifierErrorCode } from './codes.ts';

@@ -33,3 +33,4 @@ export function signInSteps(deps: SignInStepDeps) {
 
   return { proceed: kit.proceed, addRoutes };
 }
+export { type PasswordStepDeps, passwordStep } from './password.ts';

@@ -4,13 +4,13 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { flushDeferredWrites } from '../../db/index.ts';
-import { revokeAccountSessions } from '../../oidc/adapter.ts';
-import { sendBackchannelLogouts } from '../../oidc/backchannel-logout.ts';
+import { revokeAccountSessions, sendBackchannelLogouts } from '../../oidc/index.ts';
 import { hashPassword, passwordStatus } from '../../passwords/index.ts';
-import { passwordChangePage } from '../../../views/security.ts';
+import { passwordChangePage } from '../../../views/index.ts';
 import { newPasswordErrors } from '../new-password.ts';
-import { requestFacts, type Interaction } from '../respond.ts';
+import { type Interaction } from '../respond.ts';
 import type { ShowStep, StepKit, StepState } from './step-kit.ts';
+import { requestFacts } from '../../http/index.ts';
 
 export type PasswordChangeReason = 'required' | 'expired' | 'chosen';
 

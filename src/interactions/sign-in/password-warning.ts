@@ -1,7 +1,7 @@
 // The warning in the days before a password expires (Hue-S Art. 9.1): change it now, or
 // go on and be warned again at the next sign-in.
 import type Router from '@koa/router';
-import { passwordWarningPage } from '../../../views/security.ts';
+import { passwordWarningPage } from '../../../views/index.ts';
 import type { passwordChangeStep } from './password-change.ts';
 import type { ShowStep, StepKit } from './step-kit.ts';
 

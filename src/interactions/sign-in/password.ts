@@ -5,11 +5,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Sleep } from '../../clock.ts';
 import { MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type PasswordSignIn } from '../../accounts/index.ts';
-import { readForm } from '../../http/form.ts';
-import { localeOf, pageShell } from '../../http/page-shell.ts';
+import { readForm, requestFacts, showError } from '../../http/index.ts';
+import { localeOf, pageShell, loginPage } from '../../../views/index.ts';
 import type { MessageKey } from '../../i18n/index.ts';
-import { loginPage } from '../../../views/login.ts';
-import { clientShown, finish, requestFacts, showError, type Interaction } from '../respond.ts';
+import { clientShown, finish, type Interaction } from '../respond.ts';
 import { asksUnreachableAcr } from './requested-acr.ts';
 import type { SignInStepDeps, StepKit } from './step-kit.ts';
 

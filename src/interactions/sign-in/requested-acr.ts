@@ -1,7 +1,7 @@
 // What authentication level the app asked for: acr_values, or an acr claim it made
 // essential (OpenID Connect Core §5.5.1.1, §3.1.2.1), read once for the login page and
 // for the step-up decision.
-import { ACR, levelToReach } from '../../oidc/configuration.ts';
+import { ACR, levelToReach } from '../../oidc/index.ts';
 import type { Interaction } from '../respond.ts';
 
 /** The acr values of an essential acr claim, as oidc-provider's login prompt details them. */

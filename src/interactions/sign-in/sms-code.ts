@@ -2,13 +2,13 @@
 // password (SPEC §2), checked under the second factor's own count, and sent again on request.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Account } from '../../accounts/index.ts';
-import { maskPhone } from '../../accounts/index.ts';
+import { type Account, maskPhone } from '../../accounts/index.ts';
 import { OtpError } from '../../otp/index.ts';
-import { otpPage } from '../../../views/otp.ts';
-import { requestFacts, showError, type Interaction } from '../respond.ts';
+import { otpPage } from '../../../views/index.ts';
+import { type Interaction } from '../respond.ts';
 import { sendCode, type CodeFailure } from '../send-code.ts';
 import type { ShowStep, StepKit, StepState } from './step-kit.ts';
+import { requestFacts, showError } from '../../http/index.ts';
 
 export function smsCodeStep(kit: StepKit) {
   const { config, otp, audit } = kit.deps;

@@ -2,11 +2,11 @@
 // in without one (SPEC §2). A confirmed enrolment shows the recovery codes once, then
 // the sign-in goes on (continue.ts).
 import type Router from '@koa/router';
-import { TotpError } from '../../otp/index.ts';
-import { recoveryCodesPage, totpEnrolPage } from '../../../views/security.ts';
-import { showError } from '../respond.ts';
-import { confirmAuthenticator } from '../confirm-authenticator.ts';
+import { TotpError, confirmAuthenticator } from '../../otp/index.ts';
+import { recoveryCodesPage, totpEnrolPage } from '../../../views/index.ts';
+
 import type { ShowStep, StepKit } from './step-kit.ts';
+import { requestFacts, showError } from '../../http/index.ts';
 
 export function totpEnrolStep(kit: StepKit) {
   const { config, totp, audit, notifier } = kit.deps;
@@ -23,7 +23,7 @@ export function totpEnrolStep(kit: StepKit) {
       const { interaction, ticket, account, form } = state;
       let codes: string[];
       try {
-        codes = await confirmAuthenticator({ totp, audit }, ctx, account.id, form.code);
+        codes = await confirmAuthenticator({ totp, audit }, requestFacts(ctx), account.id, form.code);
       } catch (error) {
         if (!(error instanceof TotpError)) throw error;
         if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');

@@ -1,9 +1,10 @@
 // The authenticator step: a six-digit code from the app, or one of the recovery codes.
 import type Router from '@koa/router';
 import { TotpError } from '../../otp/index.ts';
-import { totpPage } from '../../../views/security.ts';
-import { requestFacts, showError } from '../respond.ts';
+import { totpPage } from '../../../views/index.ts';
+
 import type { ShowStep, StepKit } from './step-kit.ts';
+import { requestFacts, showError } from '../../http/index.ts';
 
 export function totpStep(kit: StepKit) {
   const { config, totp, audit } = kit.deps;

@@ -5,7 +5,7 @@ import {
   validateOrganizationInput,
   type CitizenInput,
   type OrganizationInput,
-} from '../../../src/accounts/operator-create.ts';
+} from '../../../src/admin/operator-create.ts';
 import { defaultPasswordPolicy } from '../../../src/passwords/index.ts';
 
 // An operator's `account:create` / `admin:create` values go through the registration form's

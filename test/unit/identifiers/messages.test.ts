@@ -1,8 +1,8 @@
 import test from 'ava';
+import { identifierMessages } from '../../../src/i18n/identifier-messages.ts';
 import {
   cccdErrorCodes,
   cmndErrorCodes,
-  identifierMessages,
   normalizePersonName,
   parseLegacyIdNumber,
   parseMobilePhone,

@@ -1,10 +1,11 @@
 // Accounts created by an operator (civil servants, test accounts): checked by the registration
 // form's own field rules (SPEC R1–R3, R5: one declaration in registration/fields.ts), and
 // active at once, the phone taken as verified by the operator.
-import type { Services } from '../server.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../clock.ts';
 import { hashPassword, type PasswordPolicy } from '../passwords/index.ts';
-import { optionValues, registrationFields, validateRegistration, type FieldError, type RegisteredAccount } from './registration/index.ts';
-import type { Account, AccountType } from './store.ts';
+import { optionValues, registrationFields, validateRegistration, type FieldError, type RegisteredAccount } from '../accounts/registration/index.ts';
+import type { Account, AccountStore, AccountType } from '../accounts/index.ts';
 
 /** A value the operator gave that the registration rules refuse; `option` is the command-line option without `--`. */
 export class AccountInputError extends Error {
@@ -124,7 +125,14 @@ export function validateOrganizationInput(input: OrganizationInput, settings: Op
   }, settings);
 }
 
-async function create(services: Services, { account, password }: { account: RegisteredAccount; password: string }, roles: string[]): Promise<Account> {
+/** What creating an account needs of the services (server.ts's Services has it). */
+export interface OperatorCreateDeps {
+  config: Pick<Config, 'argon2' | 'passwordPolicy'>;
+  clock: Clock;
+  accounts: AccountStore;
+}
+
+async function create(services: OperatorCreateDeps, { account, password }: { account: RegisteredAccount; password: string }, roles: string[]): Promise<Account> {
   return services.accounts.create({
     ...account,
     status: 'active',
@@ -134,14 +142,14 @@ async function create(services: Services, { account, password }: { account: Regi
   });
 }
 
-function settingsOf(services: Services): OperatorAccountOptions {
+function settingsOf(services: OperatorCreateDeps): OperatorAccountOptions {
   return { now: services.clock.now(), passwordPolicy: services.config.passwordPolicy };
 }
 
-export async function createCitizenAccount(services: Services, input: CitizenInput & { roles?: string[] }): Promise<Account> {
+export async function createCitizenAccount(services: OperatorCreateDeps, input: CitizenInput & { roles?: string[] }): Promise<Account> {
   return create(services, validateCitizenInput(input, settingsOf(services)), input.roles ?? []);
 }
 
-export async function createOrganizationAccount(services: Services, input: OrganizationInput): Promise<Account> {
+export async function createOrganizationAccount(services: OperatorCreateDeps, input: OrganizationInput): Promise<Account> {
   return create(services, validateOrganizationInput(input, settingsOf(services)), []);
 }

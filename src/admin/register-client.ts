@@ -1,8 +1,24 @@
-import type { Services } from '../server.ts';
-import { createProvider } from '../app.ts';
-import { ensureKeys, loadKeys } from './keys.ts';
-import { buildClientMetadata, newClientSecret, type NewClient, type RegisteredClient } from './clients.ts';
-import { checkClientMetadata, type ClientMetadataField } from './client-metadata.ts';
+// Registering a relying party, by an operator (cli.ts client:create; next, the admin console).
+import type { Database } from '../db/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import {
+  buildClientMetadata,
+  checkClientMetadata,
+  createProvider,
+  ensureKeys,
+  loadKeys,
+  newClientSecret,
+  type ClientMetadataField,
+  type NewClient,
+  type ProviderDeps,
+  type RegisteredClient,
+} from '../oidc/index.ts';
+
+/** What registering a client needs of the services (server.ts's Services has it). */
+export interface RegisterClientDeps extends Pick<ProviderDeps, 'config' | 'sealer' | 'accounts' | 'clients' | 'clock'> {
+  db: Database;
+  audit: AuditLog;
+}
 
 export class InvalidClientError extends Error {
   /** The RFC 7591 metadata name at fault, when known (oidc-provider's own checks do not say). */
@@ -22,7 +38,7 @@ export class InvalidClientError extends Error {
  * and the provider's own metadata rules (OpenID Connect Dynamic Client Registration §2), so
  * nothing invalid is ever stored.
  */
-export async function registerClient(services: Services, input: NewClient, via: string): Promise<RegisteredClient> {
+export async function registerClient(services: RegisterClientDeps, input: NewClient, via: string): Promise<RegisteredClient> {
   const checked = checkClientMetadata(input);
   if (!checked.ok) throw new InvalidClientError(checked.problem.field, checked.problem.detail);
   const metadata = buildClientMetadata(checked.value);

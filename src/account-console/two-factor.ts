@@ -4,17 +4,12 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { AccountStore } from '../accounts/index.ts';
-import type { AccountNotifier } from '../accounts/notifications.ts';
+import type { AccountStore, AccountNotifier } from '../accounts/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { Csrf } from '../http/csrf.ts';
-import { readForm } from '../http/form.ts';
-import { pageShell } from '../http/page-shell.ts';
+import { type Csrf, readForm, requestFacts } from '../http/index.ts';
+import { pageShell, noticePage, recoveryCodesPage, totpEnrolPage } from '../../views/index.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
-import { TotpError, type TotpFactors } from '../otp/index.ts';
-import { noticePage } from '../../views/password-reset.ts';
-import { recoveryCodesPage, totpEnrolPage } from '../../views/security.ts';
-import { confirmAuthenticator } from './confirm-authenticator.ts';
+import { TotpError, type TotpFactors, confirmAuthenticator } from '../otp/index.ts';
 
 export interface TwoFactorDeps {
   config: Config;
@@ -73,7 +68,7 @@ export function addTwoFactorRoutes(router: Router, deps: TwoFactorDeps): void {
     if (!csrf.verify(ctx, `two-factor:${account.id}`, form._csrf)) return notice(ctx, 403, 'error.title', 'csrf.invalid');
     let codes: string[];
     try {
-      codes = await confirmAuthenticator({ totp, audit }, ctx, account.id, form.code);
+      codes = await confirmAuthenticator({ totp, audit }, requestFacts(ctx), account.id, form.code);
     } catch (error) {
       if (!(error instanceof TotpError)) throw error;
       if (error.code === 'totp.already_enrolled') return notice(ctx, 409, 'totp.enrol_heading', 'totp.already_enrolled');

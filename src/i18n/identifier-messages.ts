@@ -1,19 +1,7 @@
-// The words for every identifier error code, to be merged into src/i18n/vi.ts and en.ts.
+// The words for every identifier error code (accounts/identifiers/), merged into the catalogues
+// by index.ts: the parsers raise codes, the words live with the other words.
 // Each message says what is wrong and what to do; `{name}` is filled from the error's params.
-import type { CccdErrorCode } from './cccd.ts';
-import type { CmndErrorCode } from './cmnd.ts';
-import type { PassportErrorCode } from './passport.ts';
-import type { PersonNameErrorCode } from './person-name.ts';
-import type { PhoneErrorCode } from './phone.ts';
-import type { TaxCodeErrorCode } from './tax-code.ts';
-
-export type IdentifierErrorCode =
-  | CccdErrorCode
-  | CmndErrorCode
-  | PassportErrorCode
-  | TaxCodeErrorCode
-  | PhoneErrorCode
-  | PersonNameErrorCode;
+import type { IdentifierErrorCode } from '../accounts/identifiers/index.ts';
 
 const vi = {
   'cccd.required': 'Vui lòng nhập số định danh cá nhân (12 chữ số in trên thẻ căn cước hoặc căn cước công dân).',

@@ -1,9 +1,9 @@
 // What every page needs besides its own content: language, province identity, and the
 // links that switch language while keeping the person where they are.
 import type { Context } from 'koa';
-import type { Config } from '../config.ts';
-import { resolveLocale, t, type Locale, type MessageKey } from '../i18n/index.ts';
-import type { PageShell } from '../../views/layout.ts';
+import type { Config } from '../src/config.ts';
+import { resolveLocale, t, type Locale, type MessageKey } from '../src/i18n/index.ts';
+import type { PageShell } from './layout.ts';
 
 const LANG_COOKIE = 'lang';
 

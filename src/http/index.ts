@@ -1,0 +1,10 @@
+export { serveAssets } from './assets.ts';
+export { Csrf } from './csrf.ts';
+export { errorAnswers, markDatabaseUnavailable } from './error-answers.ts';
+export { FormError, readForm } from './form.ts';
+export { healthRoutes } from './health.ts';
+export { issuerOrigin } from './issuer-origin.ts';
+export { Metrics, type MetricsAccess } from './metrics.ts';
+export { requestLog } from './request-log.ts';
+export { securityHeaders } from './security-headers.ts';
+export { formErrors, requestFacts, showError } from './pages.ts';

@@ -1,0 +1,45 @@
+// oidc-provider, configured for the province: our storage adapter, keys, accounts, consents
+// and pages. The app (app.ts) puts our middleware and routes around it; the operator's client
+// registration (admin/register-client.ts) uses its metadata rules.
+import { Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Knex } from '../db/index.ts';
+import type { AccountStore } from '../accounts/index.ts';
+import type { Sealer } from '../secrets/index.ts';
+import type { Clock } from '../clock.ts';
+import type { KeySet } from './keys.ts';
+import type { ClientStore } from './clients.ts';
+import { createAdapterClass } from './adapter.ts';
+import { ConsentStore } from './consents.ts';
+import { providerConfiguration } from './configuration.ts';
+import { providerPages } from './pages.ts';
+
+export interface ProviderDeps {
+  config: Config;
+  knex: Knex;
+  sealer: Sealer;
+  keys: KeySet;
+  accounts: AccountStore;
+  clients: ClientStore;
+  clock: Clock;
+}
+
+export function createProvider(deps: ProviderDeps, consents = new ConsentStore(deps.knex, deps.clock)): Provider {
+  const provider = new Provider(deps.config.issuer, providerConfiguration({
+    outboundPrivateHosts: deps.config.outboundPrivateHosts,
+    findConsent: (accountId, clientId) => consents.find(accountId, clientId),
+    adapter: createAdapterClass(deps.knex, deps.clients, deps.sealer),
+    keys: deps.keys,
+    accounts: deps.accounts,
+    sealer: deps.sealer,
+    pages: providerPages(deps.config),
+    clock: deps.clock,
+  }));
+  // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
+  provider.proxy = deps.config.trustProxy;
+  // Only the address the load balancer itself saw (the last X-Forwarded-For entry) counts:
+  // entries before it are whatever the client chose to send, and must not steer the
+  // per-address limits.
+  provider.maxIpsCount = 1;
+  return provider;
+}
