@@ -90,13 +90,13 @@ ${hidden(props)}
 }
 
 /** A new password, because the old one expired, an operator asked, or the person chose to. */
-export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; errors: readonly MessageKey[] }): string {
+export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; maxAgeDays: number; errors: readonly MessageKey[] }): string {
   const { locale } = shell;
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, 'password_change.heading')}</h1>
-<p class="lead">${t(locale, `password_change.reason_${props.reason}`)}</p>
+<p class="lead">${t(locale, `password_change.reason_${props.reason}`, { days: props.maxAgeDays })}</p>
 ${errorSummary({ id: errorId, lines: newPasswordSummaryLines(locale, props.errors) })}
 <form method="post" action="${props.action}">
 ${hidden(props)}

@@ -22,17 +22,37 @@ export function hasMessage(key: string): key is MessageKey {
   return Object.hasOwn(catalogues.vi, key);
 }
 
+/** A message rendered without a value for one of its `{placeholders}`: a defect, never a page. */
+export class MissingMessageParameter extends Error {
+  constructor(key: string, placeholder: string) {
+    super(`message ${key} needs {${placeholder}}`);
+    this.name = 'MissingMessageParameter';
+  }
+}
+
 /**
  * The key is typed, so a misspelt key fails the type-check instead of showing on a page; a
  * string from outside (a stored code, a form field's name) goes through `hasMessage` first.
- * An unknown key still comes back as itself at run time, so nothing is ever blank.
+ * An unknown key still comes back as itself at run time, so nothing is ever blank. A message
+ * whose placeholder gets no value throws instead of reaching a person with `{phone}` in it
+ * (test/unit/i18n.test.ts renders every message of both languages).
  */
 export function t(locale: Locale, key: MessageKey, params?: MessageParams): string {
   const template = hasMessage(key) ? catalogues[locale][key] : key;
-  if (params === undefined) return template;
-  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
-  );
+  return template.replace(/\{(\w+)\}/g, (_placeholder, name: string) => {
+    if (params === undefined || !Object.hasOwn(params, name)) throw new MissingMessageParameter(key, name);
+    return String(params[name]);
+  });
+}
+
+/** The placeholders a message needs, in the order written (the same in both languages). */
+export function placeholdersOf(key: MessageKey): string[] {
+  return [...(hasMessage(key) ? catalogues.vi[key] : '').matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+}
+
+/** Every message key, identifier codes included. */
+export function messageKeys(): MessageKey[] {
+  return Object.keys(catalogues.vi) as MessageKey[];
 }
 
 // Accept-Language is deliberately not consulted: many phones in Vietnam run an English system

@@ -33,8 +33,9 @@ export interface RegistrationDeps {
 type AccountType = 'citizen' | 'organization';
 const isAccountType = (value: unknown): value is AccountType => value === 'citizen' || value === 'organization';
 
-// Notices and errors that may travel in a redirect's query string: only these keys.
-const NOTICES = new Set<MessageKey>(['otp.sent', 'otp.resent']);
+// Notices and errors that may travel in a redirect's query string: only these keys. That a code
+// was sent, and to which number, the page's lead already says.
+const NOTICES = new Set<MessageKey>(['otp.resent']);
 const ERRORS = new Set<MessageKey>(['sms.send_failed', 'otp.rate_limited']);
 const fromQuery = (allowed: ReadonlySet<MessageKey>, value: unknown): MessageKey | undefined =>
   typeof value === 'string' && hasMessage(value) && allowed.has(value) ? value : undefined;
@@ -179,7 +180,7 @@ export function addRegistrationRoutes(router: Router, deps: RegistrationDeps): v
     await audit.record({ type: 'registration.started', ...requestFacts(ctx), details: { registration: pendingId, accountType: type } });
     const failure = await sendRegistrationCode(ctx, pendingId, challenge.id);
     ctx.status = 303;
-    ctx.redirect(`${base}/register/verify/${pendingId}?${failure ? `error=${failure.error}` : 'notice=otp.sent'}`);
+    ctx.redirect(`${base}/register/verify/${pendingId}${failure ? `?error=${failure.error}` : ''}`);
   });
 
   router.get('/register/verify/:id', async (ctx) => {

@@ -69,6 +69,10 @@ test('a citizen registers inside a sign-in, proves the phone by SMS, and arrives
   const otpPage = await submitForm(agent, page, values);
   t.is(otpPage.status, 200);
   t.true(otpPage.body.includes('autocomplete="one-time-code"'));
+  // The page says once where the code went, with the number masked, and no placeholder is left.
+  const sent = translate('vi', 'otp.sent', { phone: '' }).slice(0, 40);
+  t.is(otpPage.body.split(sent).length - 1, 1);
+  t.notRegex(otpPage.body.replace(/<[^>]*>/g, ''), /\{\w+\}/);
 
   const sms = (await readOutbox(server)).filter((message) => message.to === e164(values.phone));
   t.is(sms.length, 1);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { en } from '../../src/i18n/en.ts';
-import { resolveLocale, t as translate, type MessageKey } from '../../src/i18n/index.ts';
+import { messageKeys, MissingMessageParameter, placeholdersOf, resolveLocale, t as translate, type MessageKey, type MessageParams } from '../../src/i18n/index.ts';
 import { vi } from '../../src/i18n/vi.ts';
 
 test('every Vietnamese message has a non-empty English message and the reverse', (t) => {
@@ -46,8 +46,27 @@ test('fills named placeholders', (t) => {
   t.is(translate('vi', 'login.continue_to', { client: 'Dịch vụ công' }), 'Đăng nhập để tiếp tục tới Dịch vụ công');
 });
 
-test('leaves a placeholder without a value as written', (t) => {
-  t.is(translate('en', 'login.continue_to', {}), 'Sign in to continue to {client}');
+test('refuses to render a message whose placeholder has no value, naming the key and the placeholder', (t) => {
+  for (const params of [undefined, {}, { phone: '*** *** 678' }] as (MessageParams | undefined)[]) {
+    const error = t.throws(() => translate('en', 'login.continue_to', params), { instanceOf: MissingMessageParameter });
+    t.is(error?.message, 'message login.continue_to needs {client}');
+  }
+});
+
+test('every message of both languages renders whole with its parameters, and none without them', (t) => {
+  const keys = messageKeys();
+  t.true(keys.length > 250, `${keys.length} keys`);
+  for (const key of keys) {
+    const names = placeholdersOf(key);
+    const params = Object.fromEntries(names.map((name) => [name, `«${name}»`]));
+    for (const locale of ['vi', 'en'] as const) {
+      const text = translate(locale, key, params);
+      t.notRegex(text, /\{\w*\}/, `${locale} ${key}`);
+      t.not(text, key, `${locale} ${key} has no words`);
+      for (const name of names) t.true(text.includes(`«${name}»`), `${locale} ${key} shows {${name}}`);
+      if (names.length > 0) t.throws(() => translate(locale, key), { instanceOf: MissingMessageParameter }, `${locale} ${key}`);
+    }
+  }
 });
 
 // A misspelt key is a type error (tsc checks that each line below is one); a key that

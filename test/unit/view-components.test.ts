@@ -74,7 +74,7 @@ const pages: Record<string, string> = {
   totp: totpPage(shell, { ...step, error: 'totp.invalid' }),
   totpEnrol: totpEnrolPage(shell, { ...step, qrDataUrl: 'data:image/png;base64,AA', secret: 'ABC', required: true, error: 'totp.invalid' }),
   recoveryCodes: recoveryCodesPage(shell, { ...step, codes: ['a-b'] }),
-  passwordChange: passwordChangePage(shell, { ...step, reason: 'expired', errors: ['password.too_short', 'password.mismatch'] }),
+  passwordChange: passwordChangePage(shell, { ...step, reason: 'expired', maxAgeDays: 90, errors: ['password.too_short', 'password.mismatch'] }),
   passwordWarning: passwordWarningPage(shell, { ...step, laterAction: '/interaction/abc/password-later', daysLeft: 3 }),
 };
 
