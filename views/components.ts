@@ -35,50 +35,114 @@ export function summaryLine(message: string, target?: string): SafeHtml {
 
 export interface NewPasswordLabels {
   label: MessageKey;
-  hint: MessageKey;
   confirmationLabel: MessageKey;
 }
 
+/** What the checklist needs of the configured policy (SPEC R5). */
+export interface PasswordRulesShown {
+  minLength: number;
+  /** Whether an earlier password of the account is refused (a reset or a change; not a new account). */
+  history: boolean;
+}
+
+type ChecklistItem = 'length' | 'upper' | 'lower' | 'digit' | 'special' | 'personal' | 'reused';
+
+// The rules a person can see met while typing come first; the browser ticks them
+// (assets/password-rules.js, the same tests as passwords/policy.ts). The last two only the
+// server can judge, and are marked only after it did.
+const CHECKLIST_OF: Partial<Record<MessageKey, ChecklistItem>> = {
+  'password.too_short': 'length',
+  'password.needs_upper': 'upper',
+  'password.needs_lower': 'lower',
+  'password.needs_digit': 'digit',
+  'password.needs_special': 'special',
+  'password.contains_personal': 'personal',
+  'password.reused': 'reused',
+};
+
+function checklistItems(rules: PasswordRulesShown): ChecklistItem[] {
+  return ['length', 'upper', 'lower', 'digit', 'special', 'personal', ...(rules.history ? ['reused' as const] : [])];
+}
+
+function itemText(locale: Locale, item: ChecklistItem, rules: PasswordRulesShown): string {
+  return t(locale, `password.rule.${item}`, { min: rules.minLength });
+}
+
+/** "Một chữ in hoa (A–Z)" inside a sentence: "một chữ in hoa (A–Z)". */
+function lowerFirst(locale: Locale, text: string): string {
+  return text.charAt(0).toLocaleLowerCase(locale) + text.slice(1);
+}
+
+function splitPasswordErrors(errors: readonly MessageKey[]): { failed: Set<ChecklistItem>; other: MessageKey[]; mismatch: boolean } {
+  const failed = new Set<ChecklistItem>();
+  const other: MessageKey[] = [];
+  for (const code of errors) {
+    if (code === 'password.mismatch') continue;
+    const item = CHECKLIST_OF[code];
+    if (item === undefined) other.push(code);
+    else failed.add(item);
+  }
+  return { failed, other, mismatch: errors.includes('password.mismatch') };
+}
+
 /**
- * The summary lines for a new password: the broken rules (SPEC R5) point to the password,
- * a mismatch to the confirmation.
+ * The summary lines for a new password: one short line naming the rules not met, pointing to
+ * the password; a mismatch, pointing to the confirmation.
  */
-export function newPasswordSummaryLines(locale: Locale, errors: readonly MessageKey[]): SafeHtml[] {
-  const { rules, mismatch } = splitPasswordErrors(errors);
+export function newPasswordSummaryLines(locale: Locale, errors: readonly MessageKey[], rules: PasswordRulesShown): SafeHtml[] {
+  const { failed, other, mismatch } = splitPasswordErrors(errors);
   const lines: SafeHtml[] = [];
-  if (rules.length > 0) lines.push(summaryLine(`${t(locale, 'password.weak')} ${rules.map((code) => t(locale, code)).join(' ')}`, 'password'));
+  if (failed.size > 0) {
+    const names = checklistItems(rules).filter((item) => failed.has(item)).map((item) => lowerFirst(locale, itemText(locale, item, rules)));
+    lines.push(summaryLine(t(locale, 'password.rules_failed', { rules: names.join('; ') }), 'password'));
+  }
+  for (const code of other) lines.push(summaryLine(t(locale, code), 'password'));
   if (mismatch) lines.push(summaryLine(t(locale, 'password.mismatch'), 'passwordConfirmation'));
   return lines;
 }
 
-function splitPasswordErrors(errors: readonly MessageKey[]): { rules: MessageKey[]; mismatch: boolean } {
-  return { rules: errors.filter((code) => code !== 'password.mismatch'), mismatch: errors.includes('password.mismatch') };
+/**
+ * The rules, shown once as a checklist under the password's label before anything is typed.
+ * After a refused attempt each rule not met is marked so, in words as well as by its mark.
+ */
+export function passwordChecklist(locale: Locale, rules: PasswordRulesShown, errors: readonly MessageKey[] = []): SafeHtml {
+  const { failed } = splitPasswordErrors(errors);
+  const items = checklistItems(rules).map((item) => {
+    const state = failed.has(item) ? 'unmet' : 'unknown';
+    const status = failed.has(item) ? html`<span class="checklist__status"> (${t(locale, 'password.rule.unmet')})</span>` : html`<span class="checklist__status"></span>`;
+    return html`<li class="checklist__item checklist__item--${state}" data-rule="${item}"><span class="checklist__mark" aria-hidden="true"></span>${itemText(locale, item, rules)}${status}</li>`;
+  });
+  return html`<div class="checklist" id="password-rules" data-min-length="${String(rules.minLength)}" data-met="${t(locale, 'password.rule.met')}" data-unmet="${t(locale, 'password.rule.unmet')}">
+<p class="hint">${t(locale, 'password.rules_heading')}</p>
+<ul>${items}</ul>
+</div>`;
 }
 
 /**
- * The new password and its confirmation. Each broken rule is listed under the password and
- * a mismatch under the confirmation, each input described by its own error, so a screen
- * reader on either input hears what to fix there.
+ * The new password with its checklist, and its confirmation. Rules outside the checklist (a
+ * common password, one too long) are said under the password, a mismatch under the
+ * confirmation, each input described by its own error, so a screen reader on either input
+ * hears what to fix there.
  */
-export function newPasswordFields(locale: Locale, labels: NewPasswordLabels, errors: readonly MessageKey[]): SafeHtml {
-  const { rules, mismatch } = splitPasswordErrors(errors);
+export function newPasswordFields(locale: Locale, labels: NewPasswordLabels, errors: readonly MessageKey[], rules: PasswordRulesShown): SafeHtml {
+  const { failed, other, mismatch } = splitPasswordErrors(errors);
+  const invalid = failed.size > 0 || other.length > 0;
   const errorPrefix = html`<span class="sr-only">${t(locale, 'field.error_prefix')} </span>`;
-  const passwordError = rules.length === 0
+  const passwordError = other.length === 0
     ? html``
-    : html`<div class="field-error" id="password-error">${errorPrefix}${t(locale, 'password.weak')}<ul>${rules.map((code) => html`<li>${t(locale, code)}</li>`)}</ul></div>`;
+    : html`<div class="field-error" id="password-error">${errorPrefix}${other.map((code) => html`<p>${t(locale, code)}</p>`)}</div>`;
   const confirmationError = mismatch
     ? html`<div class="field-error" id="passwordConfirmation-error">${errorPrefix}${t(locale, 'password.mismatch')}</div>`
     : html``;
-  const passwordValidity = rules.length === 0
-    ? html` aria-describedby="password-hint"`
-    : html` aria-describedby="password-hint password-error" aria-invalid="true"`;
+  const describedBy = ['password-rules', ...(other.length === 0 ? [] : ['password-error'])].join(' ');
+  const passwordValidity = html` aria-describedby="${describedBy}"${invalid ? html` aria-invalid="true"` : html``}`;
   const confirmationValidity = mismatch ? html` aria-invalid="true" aria-describedby="passwordConfirmation-error"` : html``;
 
-  return html`<div class="field${rules.length === 0 ? '' : ' field--error'}">
+  return html`<div class="field${invalid ? ' field--error' : ''}">
 <label for="password">${t(locale, labels.label)}</label>
-<p class="hint" id="password-hint">${t(locale, labels.hint)}</p>
+${passwordChecklist(locale, rules, errors)}
 ${passwordError}
-<input id="password" name="password" type="password" autocomplete="new-password" maxlength="1024" required${passwordValidity}>
+<input id="password" name="password" type="password" autocomplete="new-password" maxlength="1024" required${passwordValidity} data-password-rules="password-rules">
 </div>
 <div class="field${mismatch ? ' field--error' : ''}">
 <label for="passwordConfirmation">${t(locale, labels.confirmationLabel)}</label>

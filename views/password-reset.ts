@@ -18,6 +18,8 @@ export interface NewPasswordProps {
   errors: readonly MessageKey[];
   /** An i18n key for a problem of the whole form, such as `csrf.invalid`. */
   error?: MessageKey;
+  /** The configured shortest password, for the checklist. */
+  passwordMinLength: number;
 }
 
 export interface NoticeProps {
@@ -57,7 +59,8 @@ ${csrfField(props.csrfToken)}
 /** The last step of a reset: the new password, checked against every rule at once (SPEC R5). */
 export function newPasswordPage(shell: PageShell, props: NewPasswordProps): string {
   const { locale } = shell;
-  const summaryLines = [...(props.error === undefined ? [] : [html`${t(locale, props.error)}`]), ...newPasswordSummaryLines(locale, props.errors)];
+  const rules = { minLength: props.passwordMinLength, history: true };
+  const summaryLines = [...(props.error === undefined ? [] : [html`${t(locale, props.error)}`]), ...newPasswordSummaryLines(locale, props.errors, rules)];
 
   return layout(
     shell,
@@ -66,7 +69,7 @@ export function newPasswordPage(shell: PageShell, props: NewPasswordProps): stri
 ${errorSummary({ id: 'new-password-errors', lines: summaryLines })}
 <form method="post" action="${props.action}">
 ${csrfField(props.csrfToken)}
-${newPasswordFields(locale, { label: 'reset.new_password_label', hint: 'field.password_hint', confirmationLabel: 'field.password_confirmation' }, props.errors)}
+${newPasswordFields(locale, { label: 'reset.new_password_label', confirmationLabel: 'field.password_confirmation' }, props.errors, rules)}
 <button type="submit" class="button button--primary">${t(locale, 'reset.new_password_submit')}</button>
 </form>
 </section>`,

@@ -90,17 +90,18 @@ ${hidden(props)}
 }
 
 /** A new password, because the old one expired, an operator asked, or the person chose to. */
-export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; maxAgeDays: number; errors: readonly MessageKey[] }): string {
+export function passwordChangePage(shell: PageShell, props: StepForm & { reason: 'expired' | 'required' | 'chosen'; maxAgeDays: number; passwordMinLength: number; errors: readonly MessageKey[] }): string {
   const { locale } = shell;
+  const rules = { minLength: props.passwordMinLength, history: true };
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, 'password_change.heading')}</h1>
 <p class="lead">${t(locale, `password_change.reason_${props.reason}`, { days: props.maxAgeDays })}</p>
-${errorSummary({ id: errorId, lines: newPasswordSummaryLines(locale, props.errors) })}
+${errorSummary({ id: errorId, lines: newPasswordSummaryLines(locale, props.errors, rules) })}
 <form method="post" action="${props.action}">
 ${hidden(props)}
-${newPasswordFields(locale, { label: 'password_change.new_label', hint: 'password_change.rules', confirmationLabel: 'password_change.confirm_label' }, props.errors)}
+${newPasswordFields(locale, { label: 'password_change.new_label', confirmationLabel: 'password_change.confirm_label' }, props.errors, rules)}
 <button type="submit" class="button button--primary">${t(locale, 'password_change.submit')}</button>
 </form>
 </section>`,

@@ -75,6 +75,7 @@ export function addPasswordResetRoutes(router: Router, deps: PasswordResetDeps):
       action: `${base}/forgot/password/${challenge.id}`,
       errors,
       error,
+      passwordMinLength: config.passwordPolicy.minLength,
     });
   }
 

@@ -91,3 +91,8 @@ export function readForm(page: Page, id?: string, index = 0): Form {
   }
   return { action: attribute(match[1], 'action') ?? page.url, fields };
 }
+
+/** The password rules a page's checklist marks as not met (views/components.ts passwordChecklist). */
+export function rulesNotMet(page: Page): string[] {
+  return [...page.body.matchAll(/<li class="checklist__item checklist__item--unmet" data-rule="(\w+)"/g)].map((match) => match[1]!);
+}

@@ -1,7 +1,7 @@
 import test from 'ava';
 import * as oidc from 'openid-client';
 import { latestCode, readOutbox, startTestServer, type TestServer } from '../helpers/server.ts';
-import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
+import { readForm, rulesNotMet, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../views/html.ts';
@@ -49,7 +49,7 @@ test('reset by SMS: the old refresh token stops working, the old password too, t
   const passwordPage = await submit(person, codePage, { code: await latestCode(server, '+84935111222') });
   const weak = await submit(person, passwordPage, { password: 'abc', passwordConfirmation: 'abc' });
   t.is(weak.status, 400);
-  for (const rule of ['password.too_short', 'password.needs_upper', 'password.needs_digit', 'password.needs_special'] as const) t.true(shows(weak, rule), rule);
+  t.deepEqual(rulesNotMet(weak), ['length', 'upper', 'digit', 'special']);
   const done = await submit(person, weak, { password: newPassword, passwordConfirmation: newPassword });
   t.is(done.status, 200);
   t.true(shows(done, 'reset.done'));

@@ -209,11 +209,21 @@ test('the forgot-password page asks for the identifier like the sign-in page', (
   assertNoInlineScriptOrStyle(t, page);
 });
 
-test('the new-password page lists every broken rule and ties a mismatch to the confirmation', (t) => {
+test('the new-password page shows the rules once as a checklist, marks the ones not met, and ties a mismatch to the confirmation', (t) => {
+  const fresh = newPasswordPage(shell, { csrfToken: 'csrf-token-value', action: '/forgot/password/c1', errors: [], passwordMinLength: 12 });
+  const checklist = (page: string) => /<div class="checklist" id="password-rules"[\s\S]*?<\/div>/.exec(page)![0];
+  // Before anything is typed: every rule, none marked, the configured length in words.
+  t.is(checklist(fresh).match(/<li /g)?.length, 7);
+  t.notRegex(checklist(fresh), /checklist__item--unmet/);
+  t.regex(checklist(fresh), /Ít nhất 12 ký tự/);
+  t.regex(checklist(fresh), /Chưa từng dùng cho tài khoản này/);
+  t.notRegex(fresh, /role="alert"/);
+
   const page = newPasswordPage(shell, {
     csrfToken: 'csrf-token-value',
     action: '/forgot/password/c1',
-    errors: ['password.too_short', 'password.needs_upper', 'password.needs_special', 'password.mismatch'],
+    errors: ['password.too_short', 'password.needs_upper', 'password.needs_special', 'password.common', 'password.mismatch'],
+    passwordMinLength: 12,
   });
   assertLabelled(t, page);
   for (const id of ['password', 'passwordConfirmation']) {
@@ -221,10 +231,17 @@ test('the new-password page lists every broken rule and ties a mismatch to the c
     t.notRegex(controlTag(page, id), /value=/);
     t.regex(controlTag(page, id), /aria-invalid="true"/);
   }
-  t.deepEqual(describedBy(t, page, 'password'), ['password-hint', 'password-error']);
+  t.deepEqual(describedBy(t, page, 'password'), ['password-rules', 'password-error']);
   t.deepEqual(describedBy(t, page, 'passwordConfirmation'), ['passwordConfirmation-error']);
-  const rules = /id="password-error">[\s\S]*?<\/ul>/.exec(page)![0];
-  t.is(rules.match(/<li>/g)?.length, 3);
+  // The rules are written once: in the checklist, three marked "chưa đạt" in words.
+  const unmet = checklist(page).match(/<li class="checklist__item checklist__item--unmet" data-rule="(\w+)"/g)!.map((item) => /data-rule="(\w+)"/.exec(item)![1]);
+  t.deepEqual(unmet, ['length', 'upper', 'special']);
+  t.is(checklist(page).match(/\(chưa đạt\)/g)?.length, 3);
+  t.is(page.split('Một chữ in hoa (A–Z)').length - 1, 1);
+  // The summary names them in one short line that leads to the password; the common password
+  // is said apart, under the field.
+  t.regex(page, /role="alert">[\s\S]*<a href="#password">Mật khẩu chưa đạt: ít nhất 12 ký tự; một chữ in hoa \(A–Z\); một ký tự đặc biệt, ví dụ ! @ # \$ %\.<\/a>/);
+  t.regex(page, /id="password-error">[\s\S]*quá phổ biến/);
   t.regex(page, /role="alert">[\s\S]*<a href="#passwordConfirmation">Hai lần nhập mật khẩu chưa giống nhau/);
   assertNoInlineScriptOrStyle(t, page);
 });

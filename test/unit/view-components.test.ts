@@ -68,13 +68,13 @@ const pages: Record<string, string> = {
   consent: consentPage(shell, { csrfToken, action: '/interaction/abc/confirm', clientName: 'App', scopes: ['openid'], claims: [] }),
   otp: otpPage(shell, { csrfToken, action: '/register/verify/p1', resendAction: '/register/verify/p1/resend', maskedPhone: '091****678', error: 'otp.invalid', errorParams: { remaining: 2 } }),
   forgot: forgotPasswordPage(shell, { csrfToken, action: '/forgot', error: 'signin.identifier_required' }),
-  newPassword: newPasswordPage(shell, { csrfToken, action: '/forgot/password/c1', errors: ['password.too_short', 'password.mismatch'] }),
+  newPassword: newPasswordPage(shell, { csrfToken, action: '/forgot/password/c1', errors: ['password.too_short', 'password.mismatch'], passwordMinLength: 9 }),
   registerChoice: registerChoicePage(shell, { csrfToken, action: '/register' }),
   registerForm: registerFormPage(shell, { type: 'citizen', csrfToken, action: '/register/citizen', values: {}, errors: { fullName: { code: 'field.required' } } }),
   totp: totpPage(shell, { ...step, error: 'totp.invalid' }),
   totpEnrol: totpEnrolPage(shell, { ...step, qrDataUrl: 'data:image/png;base64,AA', secret: 'ABC', required: true, error: 'totp.invalid' }),
   recoveryCodes: recoveryCodesPage(shell, { ...step, codes: ['a-b'] }),
-  passwordChange: passwordChangePage(shell, { ...step, reason: 'expired', maxAgeDays: 90, errors: ['password.too_short', 'password.mismatch'] }),
+  passwordChange: passwordChangePage(shell, { ...step, reason: 'expired', maxAgeDays: 90, passwordMinLength: 9, errors: ['password.too_short', 'password.mismatch'] }),
   passwordWarning: passwordWarningPage(shell, { ...step, laterAction: '/interaction/abc/password-later', daysLeft: 3 }),
 };
 
@@ -106,9 +106,10 @@ function describedBy(page: string, id: string): string[] {
 test('a new password is asked the same way at a reset and at a change during sign-in', (t) => {
   for (const name of ['newPassword', 'passwordChange']) {
     const page = pages[name];
-    t.deepEqual(describedBy(page, 'password'), ['password-hint', 'password-error'], name);
+    t.deepEqual(describedBy(page, 'password'), ['password-rules'], name);
     t.deepEqual(describedBy(page, 'passwordConfirmation'), ['passwordConfirmation-error'], name);
-    t.regex(page, /id="password-error">[\s\S]*?<li>Mật khẩu phải dài hơn 8 ký tự/, name);
+    t.regex(page, /<li class="checklist__item checklist__item--unmet" data-rule="length">[^\n]*Ít nhất 9 ký tự[^\n]*\(chưa đạt\)/, name);
+    t.regex(page, /role="alert">[\s\S]*<a href="#password">Mật khẩu chưa đạt: ít nhất 9 ký tự\.<\/a>/, name);
     t.regex(page, /role="alert">[\s\S]*<a href="#passwordConfirmation">Hai lần nhập mật khẩu chưa giống nhau/, name);
     for (const id of ['password', 'passwordConfirmation']) t.regex(new RegExp(`<input id="${id}"[^>]*>`).exec(page)![0], /aria-invalid="true"/, `${name} ${id}`);
   }

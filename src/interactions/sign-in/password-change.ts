@@ -18,7 +18,7 @@ export function passwordChangeStep(kit: StepKit) {
   const { config, knex, clock, provider, accounts, audit, notifier } = kit.deps;
 
   function showChange(ctx: Context, interaction: Interaction, ticket: StepState, reason: PasswordChangeReason): void {
-    kit.render(ctx, 200, passwordChangePage(kit.shellFor(ctx, interaction, 'password_change.heading'), { ...kit.form(ctx, interaction, ticket, 'password'), reason, maxAgeDays: config.passwordPolicy.maxAgeDays, errors: [] }));
+    kit.render(ctx, 200, passwordChangePage(kit.shellFor(ctx, interaction, 'password_change.heading'), { ...kit.form(ctx, interaction, ticket, 'password'), reason, maxAgeDays: config.passwordPolicy.maxAgeDays, passwordMinLength: config.passwordPolicy.minLength, errors: [] }));
   }
 
   const show: ShowStep = async (ctx, interaction, _account, ticket, next) =>
@@ -33,7 +33,7 @@ export function passwordChangeStep(kit: StepKit) {
       const errors = await newPasswordErrors({ password, confirmation: form.passwordConfirmation ?? '' }, account, accounts, config.passwordPolicy);
       if (errors.length) {
         const reason = account.passwordChangeRequired ? 'required' : passwordStatus(account.passwordChangedAt, clock.now(), config.passwordPolicy).state === 'expired' ? 'expired' : 'chosen';
-        return kit.render(ctx, 400, passwordChangePage(kit.shellFor(ctx, interaction, 'password_change.heading'), { ...kit.form(ctx, interaction, ticket, 'password'), reason, maxAgeDays: config.passwordPolicy.maxAgeDays, errors }));
+        return kit.render(ctx, 400, passwordChangePage(kit.shellFor(ctx, interaction, 'password_change.heading'), { ...kit.form(ctx, interaction, ticket, 'password'), reason, maxAgeDays: config.passwordPolicy.maxAgeDays, passwordMinLength: config.passwordPolicy.minLength, errors }));
       }
       const passwordHash = await hashPassword(password, config.argon2);
       // One transaction (SPEC §5: nothing lost): the new password, the old one in the history, the
