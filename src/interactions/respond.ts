@@ -1,7 +1,10 @@
 // What every interaction page does the same way: handing the result back to oidc-provider,
-// naming the app, and where a flow's pages live.
+// naming the app, where a flow's pages live, and the shell and answer of a flow's page.
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { localeOf, pageShell } from '../../views/index.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -35,4 +38,17 @@ export async function clientShown(provider: Provider, interaction: Interaction):
 export function flowBase(ctx: Context): string {
   const interaction = ctx.state.interaction as Interaction | undefined;
   return interaction ? `/interaction/${interaction.uid}` : '';
+}
+
+/** The shell of a flow's page, in the languages its interaction asked for, if it is in one. */
+export function flowShell(ctx: Context, config: Config, title: MessageKey) {
+  const interaction = ctx.state.interaction as Interaction | undefined;
+  return pageShell(ctx, config, title, localeOf(ctx, interaction?.params.ui_locales));
+}
+
+/** Answers with an HTML page. */
+export function answerPage(ctx: Context, status: number, body: string): void {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = body;
 }

@@ -9,8 +9,8 @@ import { type Csrf, FormError, readForm, formErrors, requestFacts, showError } f
 import { localeOf, pageShell, consentPage } from '../../views/index.ts';
 import { type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
 import { clientShown, finish, type Interaction } from './respond.ts';
-import { addRegistrationRoutes, type RegistrationDeps } from './registration.ts';
-import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset.ts';
+import { addRegistrationRoutes, type RegistrationDeps } from './registration/index.ts';
+import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset/index.ts';
 import { signInSteps, passwordStep, type PasswordStepDeps } from './sign-in/index.ts';
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, PasswordStepDeps {
