@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Virtual users for sign-in throughput, and for the token endpoints. */
   concurrency: number;
   tokenConcurrency: number;
+  /** Instead of the full bench: the request-scope variants side by side (compare-scope.ts). */
+  compareScope: boolean;
   cpuProfile: boolean;
   keepDatabase: boolean;
   output: string;
@@ -32,6 +34,10 @@ export const USAGE = `npm run bench -- [flags]
   --large-accounts N        accounts for the large scale point (default 1000000; quick 20000)
   --concurrency N           virtual users signing in (default 8)
   --token-concurrency N     virtual users calling token endpoints (default 32)
+  --compare-scope           instead of the full bench: xacthuc as deployed, with DEFER_WRITES=false
+                            and with READ_AHEAD=false, three servers on identically seeded databases
+                            measured in turn each round (sign-in, refresh, client credentials; CPU
+                            and statements per operation), each figure also as a ratio to the default
   --cpu-prof                write a CPU profile of the server into bench/results/profiles/
   --keep-database           keep the PostgreSQL database the bench created
   --output FILE             where the JSON figures go (default bench/results/latest.json)
@@ -63,6 +69,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         'large-accounts': { type: 'string' },
         concurrency: { type: 'string' },
         'token-concurrency': { type: 'string' },
+        'compare-scope': { type: 'boolean', default: false },
         'cpu-prof': { type: 'boolean', default: false },
         'keep-database': { type: 'boolean', default: false },
         output: { type: 'string', default: 'bench/results/latest.json' },
@@ -86,6 +93,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     largeAccounts: whole(values['large-accounts'], 'large-accounts', quick ? 20_000 : 1_000_000, accounts, MAX_ACCOUNTS),
     concurrency: whole(values.concurrency, 'concurrency', 8, 1, 256),
     tokenConcurrency: whole(values['token-concurrency'], 'token-concurrency', 32, 1, 256),
+    compareScope: values['compare-scope'],
     cpuProfile: values['cpu-prof'],
     keepDatabase: values['keep-database'],
     output: values.output,

@@ -1,4 +1,5 @@
-// The bench's one table, and the same figures as JSON. A target is judged on the median
+// The bench's table, and the same figures as JSON (`--compare-scope` lays its own out with
+// the same columns and numbers: compare-scope.ts). A target is judged on the median
 // of the runs (memory on the largest run), as quoted figures on a shared machine should be.
 import { spread, type Spread } from './stats.ts';
 
@@ -32,7 +33,7 @@ export function judge(figure: Figure): JudgedFigure {
   return { ...figure, ...summary, met };
 }
 
-function number(value: number, unit: string): string {
+export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '—';
   if (unit === 'ratio') return value.toFixed(2);
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
@@ -41,14 +42,14 @@ function number(value: number, unit: string): string {
 }
 
 function withUnit(value: number, unit: string): string {
-  return unit === 'ratio' ? number(value, unit) : `${number(value, unit)} ${unit}`;
+  return unit === 'ratio' ? formatValue(value, unit) : `${formatValue(value, unit)} ${unit}`;
 }
 
 function targetText(figure: JudgedFigure): string {
   if (!figure.target) return '';
   const { relation, value, on } = figure.target;
   const shown = relation === '>=' ? '≥' : relation === '<' ? '<' : '≤';
-  return `${on === 'max' ? 'max ' : ''}${shown} ${number(value, figure.unit)}  ${figure.met ? 'met' : 'MISSED'}`;
+  return `${on === 'max' ? 'max ' : ''}${shown} ${formatValue(value, figure.unit)}  ${figure.met ? 'met' : 'MISSED'}`;
 }
 
 /**
@@ -68,27 +69,30 @@ export function missedTargetNotes(figures: JudgedFigure[]): string[] {
   });
 }
 
-export function table(title: string[], figures: JudgedFigure[], notes: string[]): string {
-  const header = ['', 'figure', 'unit', 'min', 'median', 'max', 'target'];
-  const rows = figures.map((figure) => [
-    figure.section,
-    figure.name,
-    figure.unit,
-    number(figure.min, figure.unit),
-    number(figure.median, figure.unit),
-    number(figure.max, figure.unit),
-    targetText(figure),
-  ]);
+/** A table's lines: header, rule, rows, rule; the `numeric` columns right-aligned. */
+export function columns(header: string[], rows: string[][], numeric: ReadonlySet<number>): string[] {
   const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
-  const numeric = new Set([3, 4, 5]);
   const line = (cells: string[]) =>
     cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join('  ');
+  return [line(header), rule, ...rows.map(line), rule];
+}
+
+export function table(title: string[], figures: JudgedFigure[], notes: string[]): string {
+  const header = ['', 'figure', 'unit', 'min', 'median', 'max', 'target'];
   let previous = '';
-  const body = rows.map((row) => {
-    const shown = row[0] === previous ? ['', ...row.slice(1)] : row;
-    previous = row[0];
-    return line(shown);
+  const rows = figures.map((figure) => {
+    const section = figure.section === previous ? '' : figure.section;
+    previous = figure.section;
+    return [
+      section,
+      figure.name,
+      figure.unit,
+      formatValue(figure.min, figure.unit),
+      formatValue(figure.median, figure.unit),
+      formatValue(figure.max, figure.unit),
+      targetText(figure),
+    ];
   });
-  return [...title, '', line(header), rule, ...body, rule, ...notes].join('\n');
+  return [...title, '', ...columns(header, rows, new Set([3, 4, 5])), ...notes].join('\n');
 }

@@ -1,9 +1,11 @@
 // `npm run bench`: starts xacthuc as an operator would, seeds it, drives it over HTTP from
 // a separate load process, measures the machine's own ceilings in the same run (argon2id
 // verifications, a bare oidc-provider's token endpoint), and prints one table; the same
-// figures go to bench/results/latest.json. Exits 1 when the server errored or any request
-// failed: a benchmark that hides errors is worthless. A missed target is printed, with where
-// the time goes, but does not change the exit code: figures on a shared machine are noisy.
+// figures go to bench/results/latest.json. With --compare-scope it measures instead the
+// request-scope variants side by side (compare-scope.ts). Exits 1 when the server errored or
+// any request failed: a benchmark that hides errors is worthless. A missed target is printed,
+// with where the time goes, but does not change the exit code: figures on a shared machine
+// are noisy.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -20,6 +22,7 @@ import type { LoadJob, LoadResult, Scenario } from './load.ts';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { Argon2Ceiling, BareProvider, cpuOf, databaseCpuMs, freePort, LoadGenerator, ServerProcess, threadPoolSize, type Memory } from './processes.ts';
 import { benchFigures, combineSlices, type Measured, type Runs } from './figures.ts';
+import { COMPARED_FLOWS, interleave, SCOPE_VARIANTS, scopeFigures, scopeTable, type ScopeRuns } from './compare-scope.ts';
 import { judge, missedTargetNotes, table } from './report.ts';
 import { REDIRECT_URI, seedAccounts, seedClient } from './seed.ts';
 import { median } from './stats.ts';
@@ -101,14 +104,54 @@ const databases: BenchDatabase[] = [];
 const helpers: Array<{ stop(): Promise<unknown> }> = [];
 const servers: ServerProcess[] = [];
 const runs: Runs = { argon2: [], signIn: [], bareSignIn: [], tokens: {}, latency: [], small: [], large: [], memory: [] };
+const scopeRuns: ScopeRuns = {};
+/** Seconds spent seeding, by number of accounts (by variant with --compare-scope). */
 const seeding: Record<string, number> = {};
 let largeMemory: Memory | undefined;
 let halfPeak = Number.NaN;
 let description = '';
 const { argon2 } = loadConfig(process.env);
 const passwordHash = await hashPassword(PASSWORD, argon2);
+const load = new LoadGenerator();
+helpers.push(load);
+const people = 2 * Math.max(options.concurrency, options.tokenConcurrency);
+const warmup = options.quick ? 500 : 1000;
 
-try {
+/**
+ * Points the load generator at a provider and signs its people in; returns who they are.
+ * `bare`: the bare provider's origin, whose client credentials are measured beside xacthuc's.
+ */
+async function prepare(target: string, origin: string, accounts: number, rp: RelyingParty, bare?: string): Promise<string[]> {
+  const identifiers = spreadIdentifiers(people, accounts);
+  const withBare = bare ? { origin: bare, clientId: rp.clientId, clientSecret: rp.clientSecret } : undefined;
+  await load.run({ kind: 'target', target, xacthuc: origin, rp, password: PASSWORD, bare: withBare });
+  // First sign-ins: consent given, a browser session and a refresh token per person.
+  tally('first sign-in', await load.run({ kind: 'prepare', target, identifiers, concurrency: 4 }));
+  return identifiers;
+}
+
+/** A closed-loop run, with the CPU the measured server spent per operation meanwhile. */
+async function closed(target: string, pid: number, scenario: Scenario, concurrency: number, durationMs: number): Promise<Measured> {
+  const job: LoadJob = { kind: 'closed', target, scenario, concurrency, warmupMs: scenario === 'sign-in' ? warmup : warmup / 2, durationMs };
+  const databaseCpu = () => (localPostgres ? databaseCpuMs() : Number.NaN);
+  const measured = servers.find((server) => server.pid === pid);
+  const statements = () => (measured ? measured.statements() : Number.NaN);
+  const [before, databaseBefore, statementsBefore] = [await cpuOf(pid), await databaseCpu(), await statements()];
+  const result = tally(scenario, await load.run(job));
+  const [after, databaseAfter, statementsAfter] = [await cpuOf(pid), await databaseCpu(), await statements()];
+  const per = (ms: number) => ms / result.operations;
+  return {
+    ...result,
+    serverMainMs: per(after.mainMs - before.mainMs),
+    serverTotalMs: per(after.totalMs - before.totalMs),
+    generatorMs: per(result.generatorCpuMs),
+    databaseMs: per(databaseAfter - databaseBefore),
+    statements: per(statementsAfter - statementsBefore),
+  };
+}
+
+/** The full bench: ceilings, sign-in, tokens, latency, scale, memory. */
+async function benchEverything(): Promise<void> {
   const small = await createBenchDatabase(process.env.DATABASE_URL, options.keepDatabase);
   databases.push(small);
   description = small.description;
@@ -131,42 +174,10 @@ try {
   helpers.push(bare);
   const ceiling = await Argon2Ceiling.start(smallEnv);
   helpers.push(ceiling);
-  const load = new LoadGenerator();
-  helpers.push(load);
-  const people = 2 * Math.max(options.concurrency, options.tokenConcurrency);
-  /** Points the load generator at a provider and signs its people in; returns who they are. */
-  const prepare = async (target: string, origin: string, accounts: number) => {
-    const identifiers = spreadIdentifiers(people, accounts);
-    const withBare = target === 'bare' ? undefined : { origin: bare.origin, clientId: rp.clientId, clientSecret: rp.clientSecret };
-    await load.run({ kind: 'target', target, xacthuc: origin, rp, password: PASSWORD, bare: withBare });
-    // First sign-ins: consent given, a browser session and a refresh token per person.
-    tally('first sign-in', await load.run({ kind: 'prepare', target, identifiers, concurrency: 4 }));
-    return identifiers;
-  };
-  await prepare('small', server.url, options.accounts);
+  await prepare('small', server.url, options.accounts, rp, bare.origin);
   // The bare provider signs in the same people, so that its refresh tokens exist too.
-  const bareIdentifiers = await prepare('bare', bare.origin, options.accounts);
+  const bareIdentifiers = await prepare('bare', bare.origin, options.accounts, rp);
 
-  const warmup = options.quick ? 500 : 1000;
-  /** A closed-loop run, with the CPU the measured server spent per operation meanwhile. */
-  const closed = async (target: string, pid: number, scenario: Scenario, concurrency: number, durationMs: number): Promise<Measured> => {
-    const job: LoadJob = { kind: 'closed', target, scenario, concurrency, warmupMs: scenario === 'sign-in' ? warmup : warmup / 2, durationMs };
-    const databaseCpu = () => (localPostgres ? databaseCpuMs() : Number.NaN);
-    const measured = servers.find((server) => server.pid === pid);
-    const statements = () => (measured ? measured.statements() : Number.NaN);
-    const [before, databaseBefore, statementsBefore] = [await cpuOf(pid), await databaseCpu(), await statements()];
-    const result = tally(scenario, await load.run(job));
-    const [after, databaseAfter, statementsAfter] = [await cpuOf(pid), await databaseCpu(), await statements()];
-    const per = (ms: number) => ms / result.operations;
-    return {
-      ...result,
-      serverMainMs: per(after.mainMs - before.mainMs),
-      serverTotalMs: per(after.totalMs - before.totalMs),
-      generatorMs: per(result.generatorCpuMs),
-      databaseMs: per(databaseAfter - databaseBefore),
-      statements: per(statementsAfter - statementsBefore),
-    };
-  };
   /** Token figures by name: xacthuc's endpoints and, beside them, the bare provider's. */
   const tokenRuns: Array<{ name: string; target: string; pid: number; scenario: Scenario }> = [
     { name: 'bare-client-credentials', target: 'small', pid: bare.pid, scenario: 'bare-client-credentials' },
@@ -235,7 +246,7 @@ try {
   ];
   for (const size of sizes) {
     servers.push(size.server);
-    await prepare(size.target, size.server.url, size.accounts);
+    await prepare(size.target, size.server.url, size.accounts, rp, bare.origin);
     tally('warm-up', await load.run({ kind: 'closed', target: size.target, scenario: 'sign-in', concurrency: options.concurrency, warmupMs: 0, durationMs: options.signInSeconds * 1000 }));
   }
   for (let round = 1; round <= options.runs; round += 1) {
@@ -245,6 +256,50 @@ try {
     }
   }
   largeMemory = await sizes[1].server.memory();
+}
+
+/**
+ * `--compare-scope`: a server per request-scope variant, each on its own database seeded
+ * alike (the embedded database serves one process only), the same relying party and secret
+ * key, warmed alike, then every flow measured on each variant in turn, round after round.
+ */
+async function compareScope(): Promise<void> {
+  let client: RegisteredClient | undefined;
+  const variants = [];
+  for (const variant of SCOPE_VARIANTS) {
+    const database = await createBenchDatabase(process.env.DATABASE_URL, options.keepDatabase);
+    databases.push(database);
+    const env = { ...await serverEnv(database), ...variant.env };
+    const seeded = await seed(env, options.accounts, client);
+    client ??= seeded.client;
+    seeding[variant.name] = seeded.seconds;
+    variants.push({ ...variant, env });
+  }
+  description = `${databases.length} databases seeded alike: ${databases.map((database) => database.description).join(', ')}`;
+  say(`${description}; argon2id m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}`);
+  const rp: RelyingParty = { clientId: client!.client_id, clientSecret: client!.client_secret!, redirectUri: REDIRECT_URI };
+  const started = [];
+  for (const variant of variants) {
+    const server = await ServerProcess.start(variant.env, { cpuProfileDir: profiles });
+    servers.push(server);
+    started.push({ name: variant.name, server });
+  }
+  for (const { name, server } of started) {
+    await prepare(name, server.url, options.accounts, rp);
+    tally('warm-up', await load.run({ kind: 'closed', target: name, scenario: 'sign-in', concurrency: options.concurrency, warmupMs: 0, durationMs: options.signInSeconds * 1000 }));
+    scopeRuns[name] = { 'sign-in': [], refresh: [], 'client-credentials': [] };
+  }
+  for (const { round, flow, variant } of interleave(started, COMPARED_FLOWS, options.runs)) {
+    if (flow === COMPARED_FLOWS[0] && variant === started[0]) say(`round ${round}/${options.runs}: ${COMPARED_FLOWS.join(', ')}, each on ${started.map(({ name }) => name).join(', ')} in turn`);
+    const [concurrency, seconds] = flow === 'sign-in' ? [options.concurrency, options.signInSeconds] : [options.tokenConcurrency, options.tokenSeconds];
+    const measured = await closed(variant.name, variant.server.pid, flow, concurrency, seconds * 1000);
+    scopeRuns[variant.name][flow].push(combineSlices([{ ...measured, seconds }]));
+  }
+}
+
+try {
+  if (options.compareScope) await compareScope();
+  else await benchEverything();
 } finally {
   for (const server of servers) await server.stop();
   for (const helper of helpers.reverse()) await helper.stop().catch(() => undefined);
@@ -254,39 +309,50 @@ try {
 const serverErrors = servers.flatMap((server) => server.errors);
 const serverWarnings = servers.flatMap((server) => server.warnings);
 const exitCodes = servers.map((server) => server.exitCode);
-const judged = benchFigures(runs, options, { halfPeak, threads: threadPoolSize(process.env), largeMemory }).map(judge);
 const errorCount = [...failures.values()].reduce((sum, value) => sum + value, 0);
 
 const title = [
   `xacthuc bench ${new Date().toISOString().slice(0, 19)}Z — ${description}`,
   `argon2id m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism} | ${availableParallelism()} cores (${cpus()[0]?.model.trim()}) | Node ${process.version}`,
-  `${options.runs} runs: sign-in ${options.concurrency} users × ${options.signInSeconds} s; tokens ${options.tokenConcurrency} users × ${options.tokenSeconds} s; latency ${options.latencySeconds} s`,
+  options.compareScope
+    ? `${options.runs} runs, the variants in turn: sign-in ${options.concurrency} users × ${options.signInSeconds} s; refresh and client credentials ${options.tokenConcurrency} users × ${options.tokenSeconds} s; ${count(options.accounts)} accounts each`
+    : `${options.runs} runs: sign-in ${options.concurrency} users × ${options.signInSeconds} s; tokens ${options.tokenConcurrency} users × ${options.tokenSeconds} s; latency ${options.latencySeconds} s`,
 ];
 const notes = [
-  `seed: ${Object.entries(seeding).map(([accounts, seconds]) => `${count(Number(accounts))} accounts in ${seconds.toFixed(1)} s`).join('; ')}`,
+  options.compareScope
+    ? `seed: ${count(options.accounts)} accounts for each variant, in ${Object.entries(seeding).map(([variant, seconds]) => `${seconds.toFixed(1)} s (${variant})`).join(', ')}`
+    : `seed: ${Object.entries(seeding).map(([accounts, seconds]) => `${count(Number(accounts))} accounts in ${seconds.toFixed(1)} s`).join('; ')}`,
   `requests answered outside 2xx/3xx: ${httpErrors}; failed operations: ${errorCount}${errorCount ? ` (${[...failures].map(([key, times]) => `${key} ×${times}`).join('; ')})` : ''}`,
   `server: ${serverErrors.length} error log lines, ${serverWarnings.length} warnings; exit codes ${exitCodes.join(', ')}`,
   ...serverErrors.slice(0, 5).map((line) => `  ${line.slice(0, 300)}`),
   ...(profiles ? [`CPU profiles of the servers: ${profiles}`] : []),
-  ...missedTargetNotes(judged),
 ];
-process.stdout.write(`${table(title, judged, notes)}\n`);
-
-await mkdir(dirname(resolve(options.output)), { recursive: true });
-await writeFile(resolve(options.output), `${JSON.stringify({
+const header = {
   at: new Date().toISOString(),
   database: description,
   argon2,
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model.trim(), node: process.version },
   options,
   seedSeconds: seeding,
-  halfPeakRate: halfPeak,
-  figures: judged,
+};
+const outcome = {
   failures: Object.fromEntries(failures),
   httpErrors,
   server: { exitCodes, errorLines: serverErrors, warningLines: serverWarnings.slice(0, 50) },
-  raw: runs,
-}, null, 2)}\n`);
+};
+let output: Record<string, unknown>;
+if (options.compareScope) {
+  const compared = scopeFigures(SCOPE_VARIANTS.map((variant) => variant.name), scopeRuns);
+  process.stdout.write(`${scopeTable(title, compared, notes)}\n`);
+  output = { ...header, compareScope: { variants: SCOPE_VARIANTS, figures: compared, raw: scopeRuns }, ...outcome };
+} else {
+  const judged = benchFigures(runs, options, { halfPeak, threads: threadPoolSize(process.env), largeMemory }).map(judge);
+  process.stdout.write(`${table(title, judged, [...notes, ...missedTargetNotes(judged)])}\n`);
+  output = { ...header, halfPeakRate: halfPeak, figures: judged, ...outcome, raw: runs };
+}
+
+await mkdir(dirname(resolve(options.output)), { recursive: true });
+await writeFile(resolve(options.output), `${JSON.stringify(output, null, 2)}\n`);
 say(`figures written to ${options.output}`);
 
 if (errorCount > 0 || serverErrors.length > 0 || exitCodes.some((code) => code !== 0)) {
