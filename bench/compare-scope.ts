@@ -23,10 +23,16 @@ export const SCOPE_VARIANTS: readonly ScopeVariant[] = [
 export const COMPARED_FLOWS = ['sign-in', 'refresh', 'client-credentials'] as const;
 export type ComparedFlow = (typeof COMPARED_FLOWS)[number];
 
-/** Round by round, flow by flow, every variant in turn: round 1 sign-in A, B, C; refresh A, B, C; … */
+/** Round by round, flow by flow, every variant in turn: round 1 sign-in A, B, C; refresh A, B, C; round 2 B, C, A; … */
 export function interleave<Variant, Flow>(variants: readonly Variant[], flows: readonly Flow[], rounds: number): Array<{ round: number; flow: Flow; variant: Variant }> {
   return Array.from({ length: rounds }, (_, index) => index + 1)
-    .flatMap((round) => flows.flatMap((flow) => variants.map((variant) => ({ round, flow, variant }))));
+    .flatMap((round) => flows.flatMap((flow) => rotated(variants, round - 1).map((variant) => ({ round, flow, variant }))));
+}
+
+/** Round 2 starts with the second variant, round 3 with the third: no variant always goes first. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 /** Each variant's rounds of each flow, in the order measured. */

@@ -29,12 +29,13 @@ test('the variants are the server as deployed and each switch turned off alone, 
   ]);
 });
 
-test('each round measures every flow on each variant in turn before the next round begins', (t) => {
+test('each round measures every flow on each variant in turn before the next round begins, each round starting with the next variant', (t) => {
   const order = interleave(['A', 'B', 'C'], ['sign-in', 'refresh'], 2).map(({ round, flow, variant }) => `${round} ${flow} ${variant}`);
   t.deepEqual(order, [
     '1 sign-in A', '1 sign-in B', '1 sign-in C', '1 refresh A', '1 refresh B', '1 refresh C',
-    '2 sign-in A', '2 sign-in B', '2 sign-in C', '2 refresh A', '2 refresh B', '2 refresh C',
+    '2 sign-in B', '2 sign-in C', '2 sign-in A', '2 refresh B', '2 refresh C', '2 refresh A',
   ]);
+  t.deepEqual(interleave(['A', 'B', 'C'], ['sign-in'], 4).map(({ variant }) => variant).join(''), 'ABCBCACABABC');
   t.is(interleave(names, COMPARED_FLOWS, 3).length, 27);
   t.deepEqual(interleave(names, COMPARED_FLOWS, 0), []);
 });
