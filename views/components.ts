@@ -85,6 +85,11 @@ function splitPasswordErrors(errors: readonly MessageKey[]): { failed: Set<Check
   return { failed, other, mismatch: errors.includes('password.mismatch') };
 }
 
+/** The refused rules a checklist does not show (a common password, one too long), to be said in words. */
+export function rulesOutsideChecklist(errors: readonly MessageKey[]): MessageKey[] {
+  return splitPasswordErrors(errors).other;
+}
+
 /**
  * The summary lines for a new password: one short line naming the rules not met, pointing to
  * the password; a mismatch, pointing to the confirmation.

@@ -1,8 +1,8 @@
 import { findProvince } from '../src/accounts/index.ts';
-import { optionValues, registrationFields, type FieldDefinition, type FieldError, type OptionSource } from '../src/accounts/registration/index.ts';
+import { optionValues, registrationSteps, type FieldDefinition, type FieldError, type OptionSource } from '../src/accounts/registration/index.ts';
 import { html, type SafeHtml } from './html.ts';
 import { hasMessage, t, type Locale, type MessageKey, type MessageParams } from '../src/i18n/index.ts';
-import { csrfField, errorSummary as summaryBox } from './components.ts';
+import { csrfField, errorSummary as summaryBox, passwordChecklist, rulesOutsideChecklist } from './components.ts';
 import { layout, type PageShell } from './layout.ts';
 
 export type RegistrationType = 'citizen' | 'organization';
@@ -26,6 +26,12 @@ export interface RegisterFormProps {
   /** An i18n key for a problem of the whole form, such as `register.duplicate_national_id`. */
   formError?: MessageKey;
   signInHref?: string;
+  /** The step shown, 1-based (accounts/registration/steps.ts); the values of the others travel hidden. */
+  step?: number;
+  /** The birth year the personal number already told, said in the birth date's hint. */
+  idBirthYear?: number;
+  /** The configured shortest password, for the checklist. */
+  passwordMinLength?: number;
 }
 
 function clientLead(locale: Locale, clientName: string | undefined): SafeHtml {
@@ -99,7 +105,11 @@ function message(locale: Locale, code: string, params?: MessageParams): string {
   return hasMessage(code) ? t(locale, code, params) : code;
 }
 
-function errorMessage(locale: Locale, error: FieldError): SafeHtml {
+function errorMessage(locale: Locale, field: FieldDefinition, error: FieldError): SafeHtml {
+  // The rules a password broke are marked in its checklist; only the others are written here.
+  if (field.name === 'password' && error.code === 'password.weak') {
+    return html`${rulesOutsideChecklist((error.list ?? []) as MessageKey[]).map((code) => html`<p>${t(locale, code)}</p>`)}`;
+  }
   const text = message(locale, error.code, error.params);
   if (error.list === undefined || error.list.length === 0) return html`${text}`;
   return html`${text}<ul>${error.list.map((code) => html`<li>${message(locale, code)}</li>`)}</ul>`;
@@ -112,6 +122,12 @@ function summaryText(locale: Locale, error: FieldError): string {
 function label(locale: Locale, field: FieldDefinition): SafeHtml {
   const optional = field.required ? html`` : html` <span class="optional">(${t(locale, 'register.optional')})</span>`;
   return html`<label for="${field.name}">${t(locale, field.label)}${optional}</label>`;
+}
+
+// Vietnamese write dates day/month/year; a date input would show the browser's own order
+// (mm/dd/yyyy in many), so dates are typed as text, checked by the same parser on the server.
+function inputType(field: FieldDefinition): string {
+  return field.kind === 'date' ? 'text' : field.kind;
 }
 
 function control(locale: Locale, field: FieldDefinition, value: string, describedBy: string[], invalid: boolean): SafeHtml {
@@ -130,24 +146,44 @@ function control(locale: Locale, field: FieldDefinition, value: string, describe
   }
   // A password is never sent back to the browser, not even after an error elsewhere.
   const shown = field.kind === 'password' ? html`` : html` value="${value}"`;
-  const inputmode = field.inputmode === undefined ? html`` : html` inputmode="${field.inputmode}"`;
+  const mode = field.kind === 'date' ? 'numeric' : field.inputmode;
+  const inputmode = mode === undefined ? html`` : html` inputmode="${mode}"`;
+  const checklist = field.name === 'password' ? html` data-password-rules="password-rules"` : html``;
   const literal = field.autocapitalize === 'none'
     ? html` autocapitalize="none" autocorrect="off" spellcheck="false"`
     : field.autocapitalize === 'words' ? html` autocapitalize="words"` : html``;
-  return html`<input id="${field.name}" name="${field.name}" type="${field.kind}"${shown}${inputmode} autocomplete="${field.autocomplete}"${literal} maxlength="${field.maxLength}"${extra}>`;
+  return html`<input id="${field.name}" name="${field.name}" type="${inputType(field)}"${shown}${inputmode} autocomplete="${field.autocomplete}"${literal} maxlength="${field.maxLength}"${extra}${checklist}>`;
 }
 
-function fieldBlock(locale: Locale, field: FieldDefinition, value: string, error: FieldError | undefined): SafeHtml {
-  const hintId = `${field.name}-hint`;
+interface FieldExtras {
+  idBirthYear?: number;
+  passwordMinLength: number;
+}
+
+function hintOf(locale: Locale, field: FieldDefinition, extras: FieldExtras, error: FieldError | undefined): { html: SafeHtml; id?: string } {
+  const id = `${field.name}-hint`;
+  if (field.name === 'password') {
+    const broken = error?.code === 'password.weak' ? (error.list ?? []) as MessageKey[] : [];
+    return { html: passwordChecklist(locale, { minLength: extras.passwordMinLength, history: false }, broken), id: 'password-rules' };
+  }
+  if (field.name === 'birthdate' && extras.idBirthYear !== undefined) {
+    return { html: html`<p class="hint" id="${id}">${t(locale, 'field.date_hint_from_id', { year: extras.idBirthYear })}</p>`, id };
+  }
+  if (field.hint === undefined) return { html: html`` };
+  return { html: html`<p class="hint" id="${id}">${t(locale, field.hint)}</p>`, id };
+}
+
+function fieldBlock(locale: Locale, field: FieldDefinition, value: string, error: FieldError | undefined, extras: FieldExtras): SafeHtml {
   const errorId = `${field.name}-error`;
-  const hint = field.hint === undefined ? html`` : html`<p class="hint" id="${hintId}">${t(locale, field.hint)}</p>`;
-  const problem = error === undefined
+  const hint = hintOf(locale, field, extras, error);
+  const shown = error === undefined ? html`` : errorMessage(locale, field, error);
+  const problem = error === undefined || shown.toString() === ''
     ? html``
-    : html`<div class="field-error" id="${errorId}"><span class="sr-only">${t(locale, 'field.error_prefix')} </span>${errorMessage(locale, error)}</div>`;
-  const describedBy = [...(field.hint === undefined ? [] : [hintId]), ...(error === undefined ? [] : [errorId])];
+    : html`<div class="field-error" id="${errorId}"><span class="sr-only">${t(locale, 'field.error_prefix')} </span>${shown}</div>`;
+  const describedBy = [...(hint.id === undefined ? [] : [hint.id]), ...(problem.toString() === '' ? [] : [errorId])];
   return html`<div class="field${error === undefined ? '' : ' field--error'}">
 ${label(locale, field)}
-${hint}
+${hint.html}
 ${problem}
 ${control(locale, field, value, describedBy, error !== undefined)}
 </div>`;
@@ -158,7 +194,8 @@ function errorSummary(locale: Locale, fields: readonly FieldDefinition[], props:
   const items = [
     ...fields.flatMap((field) => {
       const error = props.errors[field.name];
-      return error === undefined ? [] : [html`<li><a href="#${field.name}">${t(locale, field.label)}: ${summaryText(locale, error)}</a></li>`];
+      // A short label leading to the field; the whole message is at the field.
+      return error === undefined ? [] : [html`<li><a href="#${field.name}">${t(locale, field.label)}</a></li>`];
     }),
     // An error about a name the form does not show is still listed, so nothing is hidden.
     ...Object.entries(props.errors)
@@ -183,39 +220,60 @@ function groups(fields: readonly FieldDefinition[]): FieldDefinition[][] {
   return result;
 }
 
+/** The values of the steps not shown, carried to the next post; passwords are asked in the last step only. */
+function carried(fields: readonly FieldDefinition[], values: Readonly<Record<string, string>>): SafeHtml[] {
+  return fields
+    .filter((field) => field.kind !== 'password' && Object.hasOwn(values, field.name))
+    .map((field) => html`<input type="hidden" name="${field.name}" value="${values[field.name]}">`);
+}
+
 /**
- * The registration form of one account type, rendered from its field declaration (Ninh Thuận
- * 2024 Art. 8.2): a field added to the declaration appears here without touching this file.
+ * One step of the registration form of one account type, rendered from its field declaration
+ * (Ninh Thuận 2024 Art. 8.2): a field added to the declaration appears here without touching
+ * this file, in the step its group belongs to.
  */
 export function registerFormPage(
   shell: PageShell,
   props: RegisterFormProps,
-  fields: readonly FieldDefinition[] = registrationFields[props.type],
+  steps: readonly (readonly FieldDefinition[])[] = registrationSteps[props.type],
 ): string {
   const { locale } = shell;
+  const step = Math.min(Math.max(props.step ?? 1, 1), steps.length);
+  const fields = steps[step - 1];
+  const last = step === steps.length;
+  const extras: FieldExtras = { idBirthYear: props.idBirthYear, passwordMinLength: props.passwordMinLength ?? 9 };
   const fieldsets = groups(fields).map((group) => {
     const blocks = group.map((field) => {
       const value = Object.hasOwn(props.values, field.name) ? props.values[field.name] : (field.defaultValue ?? '');
-      return fieldBlock(locale, field, value, Object.hasOwn(props.errors, field.name) ? props.errors[field.name] : undefined);
+      return fieldBlock(locale, field, value, Object.hasOwn(props.errors, field.name) ? props.errors[field.name] : undefined, extras);
     });
     return html`<fieldset class="field-group">
 <legend>${t(locale, group[0].group)}</legend>
 ${blocks}
 </fieldset>`;
   });
+  const back = step === 1
+    ? html``
+    : html`<button type="submit" name="go" value="back" class="button button--secondary" formnovalidate>${t(locale, 'register.back')}</button>`;
 
   return layout(
     shell,
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${t(locale, `register.heading_${props.type}`)}</h1>
+<p class="progress">${t(locale, 'register.progress', { step, steps: steps.length })}</p>
 ${clientLead(locale, props.clientName)}
 ${errorSummary(locale, fields, props)}
 <form method="post" action="${props.action}">
 ${csrfField(props.csrfToken)}
 <input type="hidden" name="type" value="${props.type}">
+<input type="hidden" name="step" value="${String(step)}">
+${carried(steps.filter((_, index) => index !== step - 1).flat(), props.values)}
 ${fieldsets}
-<p class="note">${t(locale, 'register.sms_note')}</p>
-<button type="submit" class="button button--primary">${t(locale, 'register.submit')}</button>
+${last ? html`<p class="note">${t(locale, 'register.sms_note')}</p>` : html``}
+<div class="actions">
+<button type="submit" name="go" value="next" class="button button--primary">${t(locale, last ? 'register.submit' : 'register.next')}</button>
+${back}
+</div>
 </form>
 ${signInLink(locale, props.signInHref)}
 </section>`,

@@ -38,45 +38,60 @@ test('registration works on a 360-px phone: errors in Vietnamese beside the fiel
   );
   t.deepEqual(unlabelled, []);
 
-  const fill = async (values: Record<string, string>) => {
-    for (const [name, value] of Object.entries(values)) {
-      const field = page.locator(`[name="${name}"]`);
-      if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
-      else await field.fill(value);
-    }
-  };
-  await fill({
+  const answers: Record<string, string> = {
     username: 'ba-noi-hue',
     password: 'matkhau123',
     passwordConfirmation: 'matkhau123',
     fullName: 'Tôn Nữ Thị Hà',
-    birthdate: '1950-03-08',
+    birthdate: '08/03/1950',
     gender: 'female',
     phone: '0905 123 456',
     idType: 'cccd',
     idNumber: '046050001122',
-    issueDate: '2021-06-01',
+    issueDate: '01/06/2021',
     issuePlace: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
     province: 'hue',
     ward: 'Phường Thuận Hóa',
     street: 'Chi Lăng',
-  });
-  await page.locator('form button[type=submit]').last().click();
-  await page.waitForLoadState();
-
-  // The personal number says male (digit 4 is 0), the form says female; the password is weak.
+  };
+  /** Fills what the step on screen asks, from the answers, and goes on. */
+  const step = async (changes: Record<string, string> = {}) => {
+    Object.assign(answers, changes);
+    for (const [name, value] of Object.entries(answers)) {
+      const field = page.locator(`[name="${name}"]:not([type=hidden])`);
+      if ((await field.count()) === 0) continue;
+      if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+    await page.locator('button[name=go][value=next]').click();
+    await page.waitForLoadState();
+    t.is(await horizontalOverflow(page), 0, 'no step is wider than the screen');
+    return /Bước (\d)\/4/.exec((await page.textContent('.progress')) ?? '')?.[1];
+  };
+  const progress = async () => /Bước (\d)\/4/.exec((await page.textContent('.progress')) ?? '')?.[1];
+  t.is(await progress(), '1');
+  t.is(await step(), '2');
+  // The personal number says male (digit 4 is 0): the gender is chosen for her already.
+  t.is(await page.locator('#gender').inputValue(), 'male');
+  // She says female: the number is what disagrees, and step 1 comes back with the error at it.
+  t.is(await step(), '1');
   t.true((await page.textContent('[role=alert]'))!.length > 0);
   const idError = await page.locator('#idNumber').getAttribute('aria-describedby');
   t.truthy(idError);
   const described = await Promise.all(idError!.split(' ').map((id) => page.textContent(`[id="${id}"]`)));
   t.true(described.join(' ').includes(translate('vi', 'cccd.gender_mismatch')), 'the error is tied to its field');
+  t.is(await step({ idNumber: '046150001122' }), '2');
   t.is(await page.locator('#fullName').inputValue(), 'Tôn Nữ Thị Hà', 'what was typed is kept');
-  t.is(await page.locator('#password').inputValue(), '', 'the password is not');
-  t.is(await horizontalOverflow(page), 0, 'errors do not widen the page');
-
-  await fill({ idNumber: '046150001122', password: 'Chè-Hẻm-Huế-1950', passwordConfirmation: 'Chè-Hẻm-Huế-1950' });
-  await page.locator('form button[type=submit]').last().click();
-  await page.waitForLoadState();
+  t.is(await step(), '3');
+  t.is(await step(), '4');
+  // The checklist ticks as she types (assets/password-rules.js).
+  await page.locator('#password').fill('abc');
+  t.is(await page.locator('[data-rule=lower]').getAttribute('class'), 'checklist__item checklist__item--met');
+  t.is(await page.locator('[data-rule=length]').getAttribute('class'), 'checklist__item checklist__item--unmet');
+  t.is(await step(), '4', 'a weak password keeps her on the last step');
+  t.is(await page.locator('#password').inputValue(), '', 'the password is not kept');
+  t.is(await page.locator('[data-rule=digit]').getAttribute('class'), 'checklist__item checklist__item--unmet');
+  await step({ password: 'Chè-Hẻm-Huế-1950', passwordConfirmation: 'Chè-Hẻm-Huế-1950' });
   const code = page.locator('input[name=code]');
   t.is(await code.getAttribute('autocomplete'), 'one-time-code');
   t.is(await code.getAttribute('inputmode'), 'numeric');

@@ -5,6 +5,7 @@ export const REGISTRATION_PASSWORD = 'Sông-Hương-chảy-7';
 
 export function citizenRegistration(changes: Record<string, string> = {}): Record<string, string> {
   return {
+    ...WHOLE_FORM,
     username: '',
     password: REGISTRATION_PASSWORD,
     passwordConfirmation: REGISTRATION_PASSWORD,
@@ -25,3 +26,10 @@ export function citizenRegistration(changes: Record<string, string> = {}): Recor
     ...changes,
   };
 }
+
+/**
+ * Posted over a page's hidden `step`, the form is checked whole, every step at once, as a
+ * script posting every field would (interactions/registration/form.ts); the steps themselves
+ * are walked by test/http/registration-steps.test.ts and the browser tests.
+ */
+export const WHOLE_FORM = { step: '' } as const;

@@ -5,7 +5,7 @@ import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate, type MessageKey } from '../../src/i18n/index.ts';
 import { escapeHtml } from '../../views/html.ts';
-import { citizenRegistration, REGISTRATION_PASSWORD } from '../helpers/registration-form.ts';
+import { WHOLE_FORM, citizenRegistration, REGISTRATION_PASSWORD } from '../helpers/registration-form.ts';
 
 let now = Date.now();
 const clock = { now: () => new Date(now) };
@@ -53,7 +53,7 @@ async function openForm(agent: UserAgent, type: 'citizen' | 'organization', stan
 
 async function submitForm(agent: UserAgent, page: Page, fields: Record<string, string>) {
   const form = readForm(page);
-  return agent.submit(page, { action: form.action, fields: { ...form.fields, ...fields } }, RP_CALLBACK);
+  return agent.submit(page, { action: form.action, fields: { ...form.fields, ...WHOLE_FORM, ...fields } }, RP_CALLBACK);
 }
 
 async function enterCode(agent: UserAgent, page: Page, code: string) {

@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { provinces } from '../../src/accounts/provinces.ts';
-import { registrationFields } from '../../src/accounts/registration/index.ts';
+import { registrationFields, registrationSteps } from '../../src/accounts/registration/index.ts';
+import type { RegisterFormProps } from '../../views/register.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
@@ -31,6 +32,13 @@ function controlTag(page: string, id: string): string {
   return found.tag;
 }
 
+/** The page of the step that asks field `name`. */
+function stepWith(props: RegisterFormProps, name: string): string {
+  const step = registrationSteps[props.type].findIndex((fields) => fields.some((field) => field.name === name)) + 1;
+  if (step === 0) throw new Error(`no step asks ${name}`);
+  return registerFormPage(shell, { ...props, step });
+}
+
 function assertLabelled(t: ExecutionContext, page: string) {
   const found = controls(page);
   t.true(found.length > 0);
@@ -40,7 +48,8 @@ function assertLabelled(t: ExecutionContext, page: string) {
 // Looks inside tags only: escaped text such as "onerror=" in a value is harmless.
 function assertNoInlineScriptOrStyle(t: ExecutionContext, page: string) {
   const tags = page.match(/<[a-z][^>]*>/gi) ?? [];
-  t.false(tags.some((tag) => /^<(script|style)\b/i.test(tag)), 'has a script or style element');
+  // Scripts only as files of our own (assets/), never written into the page.
+  t.false(tags.some((tag) => /^<style\b/i.test(tag) || (/^<script\b/i.test(tag) && !/\ssrc="\/assets\/[\w.-]+\.js"/.test(tag))), 'has an inline script or a style element');
   t.false(tags.some((tag) => /\sstyle=/i.test(tag)), 'has a style attribute');
   t.false(tags.some((tag) => /\son[a-z]+=/i.test(tag)), 'has an event handler attribute');
 }
@@ -64,65 +73,109 @@ test('the choice page offers a citizen and an organization account, and sign-in 
 });
 
 for (const type of ['citizen', 'organization'] as const) {
-  test(`the ${type} form shows every declared field, each with a visible label`, (t) => {
-    const page = registerFormPage(shell, { ...form, type });
-    t.deepEqual(controls(page).map((control) => control.id), registrationFields[type].map((field) => field.name));
-    assertLabelled(t, page);
-    t.regex(page, /<input type="hidden" name="_csrf" value="csrf-token-value">/);
-    assertNoInlineScriptOrStyle(t, page);
+  test(`the ${type} form asks every declared field once, step by step, each with a visible label`, (t) => {
+    const steps = registrationSteps[type];
+    t.is(steps.length, 4);
+    const values = Object.fromEntries(registrationFields[type].filter((field) => field.kind !== 'password').map((field) => [field.name, `v-${field.name}`]));
+    const asked: string[] = [];
+    steps.forEach((fields, index) => {
+      const page = registerFormPage(shell, { ...form, type, values, step: index + 1 });
+      const shown = controls(page).map((control) => control.id);
+      t.deepEqual(shown, fields.map((field) => field.name), `step ${index + 1}`);
+      asked.push(...shown);
+      t.regex(page, new RegExp(`<p class="progress">Bước ${index + 1}/4</p>`));
+      t.regex(page, new RegExp(`<input type="hidden" name="step" value="${index + 1}">`));
+      // What the other steps were given travels with this one, hidden; a password never does.
+      for (const field of registrationFields[type].filter((f) => !fields.includes(f))) {
+        if (field.kind === 'password') t.notRegex(page, new RegExp(`name="${field.name}"`));
+        else t.regex(page, new RegExp(`<input type="hidden" name="${field.name}" value="v-${field.name}">`), field.name);
+      }
+      t.is(page.includes('name="go" value="back"'), index > 0, 'a way back from every step but the first');
+      t.is(page.includes(' class="note"'), index === 3, 'the SMS note on the last step only');
+      assertLabelled(t, page);
+      t.regex(page, /<input type="hidden" name="_csrf" value="csrf-token-value">/);
+      assertNoInlineScriptOrStyle(t, page);
+    });
+    t.deepEqual([...asked].sort(), registrationFields[type].map((field) => field.name).sort());
+    t.is(registrationSteps[type].at(-1)!.some((field) => field.name === 'password'), true, 'the password comes last');
   });
 }
 
-test('the form asks the browser for the right keyboard and autofill', (t) => {
-  const page = registerFormPage(shell, { ...form, type: 'citizen' });
-  t.regex(controlTag(page, 'username'), /autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false"/);
-  t.regex(controlTag(page, 'password'), /type="password"[^>]*autocomplete="new-password"/);
-  t.regex(controlTag(page, 'passwordConfirmation'), /type="password"[^>]*autocomplete="new-password"/);
-  t.regex(controlTag(page, 'birthdate'), /type="date"[^>]*autocomplete="bday"/);
-  t.regex(controlTag(page, 'phone'), /type="tel"[^>]*autocomplete="tel"/);
-  t.regex(controlTag(page, 'email'), /type="email"[^>]*autocomplete="email"/);
-  t.notRegex(controlTag(page, 'email'), /required/);
-  t.regex(controlTag(page, 'fullName'), /required/);
-  const organization = registerFormPage(shell, { ...form, type: 'organization' });
-  t.regex(controlTag(organization, 'taxCode'), /inputmode="numeric"/);
+test('a citizen gives the identity document first', (t) => {
+  t.deepEqual(registrationSteps.citizen[0].map((field) => field.name), ['idType', 'idNumber', 'nationality', 'issueDate', 'issuePlace']);
 });
 
-test('the province is chosen from the catalogue and the personal number is the default document', (t) => {
-  const page = registerFormPage(shell, { ...form, type: 'citizen' });
-  const provinceSelect = /<select id="province"[\s\S]*?<\/select>/.exec(page)![0];
+test('the form asks the browser for the right keyboard and autofill, and dates as day/month/year', (t) => {
+  const props = { ...form, type: 'citizen' as const };
+  t.regex(controlTag(stepWith(props, 'username'), 'username'), /autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false"/);
+  t.regex(controlTag(stepWith(props, 'password'), 'password'), /type="password"[^>]*autocomplete="new-password"/);
+  t.regex(controlTag(stepWith(props, 'password'), 'passwordConfirmation'), /type="password"[^>]*autocomplete="new-password"/);
+  // Never type="date": its display order is the browser's (often mm/dd/yyyy), not Vietnam's.
+  for (const name of ['birthdate', 'issueDate']) {
+    const page = stepWith(props, name);
+    t.regex(controlTag(page, name), /type="text"[^>]* inputmode="numeric"/);
+    t.regex(page, new RegExp(`id="${name}-hint">Ngày/tháng/năm, ví dụ: 15/01/1990`));
+  }
+  t.regex(controlTag(stepWith(props, 'birthdate'), 'birthdate'), /autocomplete="bday"/);
+  t.regex(controlTag(stepWith(props, 'phone'), 'phone'), /type="tel"[^>]*autocomplete="tel"/);
+  t.regex(controlTag(stepWith(props, 'email'), 'email'), /type="email"[^>]*autocomplete="email"/);
+  t.notRegex(controlTag(stepWith(props, 'email'), 'email'), /required/);
+  t.regex(controlTag(stepWith(props, 'fullName'), 'fullName'), /required/);
+  t.regex(controlTag(stepWith({ ...form, type: 'organization' }, 'taxCode'), 'taxCode'), /inputmode="numeric"/);
+});
+
+test('the birth date hint says the year the personal number already told', (t) => {
+  const page = registerFormPage(shell, { ...form, type: 'citizen', step: 2, idBirthYear: 1990 });
+  t.regex(page, /id="birthdate-hint">Theo số định danh, bạn sinh năm 1990\. Ghi ngày\/tháng\/năm, ví dụ: 15\/01\/1990/);
+});
+
+test('the province is chosen from the catalogue and the personal number is the default document, with a short label', (t) => {
+  const props = { ...form, type: 'citizen' as const };
+  const provinceSelect = /<select id="province"[\s\S]*?<\/select>/.exec(stepWith(props, 'province'))![0];
   for (const province of provinces) t.true(provinceSelect.includes(`<option value="${province.code}">${province.name}</option>`), province.code);
   t.regex(provinceSelect, /^<select id="province"[^>]*><option value="">— Chọn —<\/option>/);
-  t.regex(page, /<option value="cccd" selected>Số định danh cá nhân/);
-  t.regex(page, /<select id="nationality"[^>]*><option value="VN" selected>Việt Nam<\/option>/);
+  const documentStep = stepWith(props, 'idType');
+  const labels = [.../<select id="idType"[\s\S]*?<\/select>/.exec(documentStep)![0].matchAll(/<option value="\w+"[^>]*>([^<]*)<\/option>/g)].map((match) => match[1]);
+  t.deepEqual(labels, ['Căn cước (12 số)', 'CMND cũ (9 số)', 'Hộ chiếu']);
+  // Short enough to show whole in a 360-px select; what each means is in the hint.
+  for (const label of labels) t.true(label.length <= 20, label);
+  t.regex(documentStep, /<option value="cccd" selected>Căn cước/);
+  t.regex(documentStep, /id="idType-hint">[^<]*thẻ căn cước/);
+  t.regex(documentStep, /<select id="nationality"[^>]*><option value="VN" selected>Việt Nam<\/option>/);
 });
 
 test('a chosen option is selected again when the form comes back', (t) => {
-  const page = registerFormPage(shell, { ...form, type: 'citizen', values: { province: 'hue', gender: 'female', idType: 'passport', nationality: 'FR' } });
-  t.regex(page, /<option value="hue" selected>Huế<\/option>/);
-  t.regex(page, /<option value="female" selected>Nữ<\/option>/);
-  t.regex(page, /<option value="passport" selected>Hộ chiếu<\/option>/);
-  t.regex(page, /<option value="FR" selected>Pháp<\/option>/);
+  const props = { ...form, type: 'citizen' as const, values: { province: 'hue', gender: 'female', idType: 'passport', nationality: 'FR' } };
+  t.regex(stepWith(props, 'province'), /<option value="hue" selected>Huế<\/option>/);
+  t.regex(stepWith(props, 'gender'), /<option value="female" selected>Nữ<\/option>/);
+  t.regex(stepWith(props, 'idType'), /<option value="passport" selected>Hộ chiếu<\/option>/);
+  t.regex(stepWith(props, 'nationality'), /<option value="FR" selected>Pháp<\/option>/);
 });
 
-test('each error stands beside its field, tied by aria-describedby, and is summarized at the top', (t) => {
-  const page = registerFormPage(shell, {
+test('each error stands beside its field, tied by aria-describedby; the summary at the top names the fields, briefly', (t) => {
+  const page = stepWith({
     ...form,
     type: 'citizen',
     values: { phone: '024 3825 1234' },
     errors: {
       phone: { code: 'phone.prefix', params: { prefix: '024' } },
-      password: { code: 'password.weak', list: ['password.too_short', 'password.needs_digit'] },
+      password: { code: 'password.weak', list: ['password.too_short', 'password.needs_digit', 'password.common'] },
     },
-  });
+  }, 'phone');
   t.regex(controlTag(page, 'phone'), /aria-invalid="true"/);
   t.deepEqual(describedBy(t, page, 'phone'), ['phone-hint', 'phone-error']);
   t.regex(page, /<div class="field-error" id="phone-error">[\s\S]*Đầu số 024 không phải đầu số di động Việt Nam/);
-  t.regex(page, /id="password-error">[\s\S]*<li>Mật khẩu phải dài hơn 8 ký tự \(ít nhất 9 ký tự\)\.<\/li><li>Mật khẩu cần có ít nhất một chữ số \(0–9\)\.<\/li>/);
+  // The password's broken rules are marked in its checklist, written once; the rest in words.
+  t.deepEqual(describedBy(t, page, 'password'), ['password-rules', 'password-error']);
+  t.deepEqual([...page.matchAll(/checklist__item--unmet" data-rule="(\w+)"/g)].map((match) => match[1]), ['length', 'digit']);
+  t.regex(page, /id="password-error">[\s\S]*quá phổ biến/);
+  t.notRegex(page, /Mật khẩu phải dài hơn 8 ký tự/);
   t.notRegex(controlTag(page, 'username'), /aria-invalid/);
 
   const summary = /<div class="error-summary" id="register-errors" role="alert">[\s\S]*?<\/div>/.exec(page)![0];
-  t.regex(summary, /<a href="#phone">Số điện thoại di động: Đầu số 024/);
-  t.regex(summary, /<a href="#password">Mật khẩu: /);
+  t.regex(summary, /<li><a href="#phone">Số điện thoại di động<\/a><\/li>/);
+  t.regex(summary, /<li><a href="#password">Mật khẩu<\/a><\/li>/);
+  t.notRegex(summary, /Đầu số 024/, 'the whole message is at the field only');
   t.true(summary.indexOf('#password') < summary.indexOf('#phone'), 'in the order of the form');
   t.true(page.indexOf('error-summary') < page.indexOf('<form'));
   t.regex(controlTag(page, 'phone'), /value="024 3825 1234"/);
@@ -134,19 +187,21 @@ test('a problem of the whole form is shown in the summary', (t) => {
 });
 
 test('passwords are never written back into the form', (t) => {
-  const page = registerFormPage(shell, { ...form, type: 'citizen', values: { password: 'Sông-Hương-chảy-7', passwordConfirmation: 'Sông-Hương-chảy-7' } });
+  const values = { password: 'Sông-Hương-chảy-7', passwordConfirmation: 'Sông-Hương-chảy-7' };
+  for (const step of [1, 2, 3]) t.false(registerFormPage(shell, { ...form, type: 'citizen', values, step }).includes('Sông-Hương-chảy-7'), `step ${step}`);
+  const page = stepWith({ ...form, type: 'citizen', values }, 'password');
   t.false(page.includes('Sông-Hương-chảy-7'));
   t.notRegex(controlTag(page, 'password'), /value=/);
 });
 
 test('hostile values and client names are shown as text, not markup', (t) => {
-  const page = registerFormPage(shell, {
+  const page = stepWith({
     ...form,
     type: 'citizen',
     clientName: hostile,
     values: { fullName: hostile, province: hostile },
     errors: { street: { code: 'text.characters', params: { character: '<' } } },
-  });
+  }, 'street');
   t.false(page.includes('<script>alert(1)'));
   t.true(page.includes('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'));
   t.true(page.includes('Không dùng được ký tự “&lt;”'));
@@ -158,11 +213,12 @@ test('the registration pages are Vietnamese by default and English on request', 
   const vi = registerFormPage(shell, { ...form, type: 'citizen' });
   t.regex(vi, /<html lang="vi">/);
   t.regex(vi, /<h1 id="page-heading">Đăng ký tài khoản cá nhân<\/h1>/);
-  t.regex(vi, /<label for="fullName">Họ và tên<\/label>/);
   t.regex(vi, /<legend>Giấy tờ tùy thân<\/legend>/);
+  t.regex(registerFormPage(shell, { ...form, type: 'citizen', step: 2 }), /<label for="fullName">Họ và tên<\/label>/);
   const en = registerFormPage(english, { ...form, type: 'citizen' });
   t.regex(en, /<html lang="en">/);
-  t.regex(en, /<label for="fullName">Full name<\/label>/);
+  t.regex(en, /<p class="progress">Step 1 of 4<\/p>/);
+  t.regex(registerFormPage(english, { ...form, type: 'citizen', step: 2 }), /<label for="fullName">Full name<\/label>/);
   t.regex(en, /<option value="FR">France<\/option>/);
 });
 

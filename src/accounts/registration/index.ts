@@ -8,4 +8,5 @@ export {
   type FieldTarget,
 } from './fields.ts';
 export { optionValues, type OptionSource } from './options.ts';
-export { validateRegistration, type RegisteredAccount, type RegistrationOptions, type RegistrationResult } from './validate.ts';
+export { keptValues, validateRegistration, type RegisteredAccount, type RegistrationOptions, type RegistrationResult } from './validate.ts';
+export { fieldsUpTo, firstStepInError, postedStep, registrationSteps, type RegistrationStep } from './steps.ts';

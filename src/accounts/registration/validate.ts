@@ -72,6 +72,15 @@ function setProfileValue(profile: Record<string, unknown>, path: readonly string
   node[path[path.length - 1]] = value;
 }
 
+/** What is shown again of a posted form: every declared value typed but the passwords, made safe to keep. */
+export function keptValues(type: AccountType, form: Readonly<Record<string, unknown>>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const field of registrationFields[type]) {
+    if (field.kind !== 'password' && Object.hasOwn(form, field.name)) kept[field.name] = keepable(stringOf(form, field.name), field);
+  }
+  return kept;
+}
+
 /**
  * Checks a submitted registration form of the given account type. Names outside the
  * declaration are ignored; a value that is too long or carries invisible characters is an
