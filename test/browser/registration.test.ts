@@ -90,7 +90,7 @@ test('registration works on a 360-px phone: errors in Vietnamese beside the fiel
   t.is(await page.locator('[data-rule=length]').getAttribute('class'), 'checklist__item checklist__item--unmet');
   t.is(await step(), '4', 'a weak password keeps her on the last step');
   t.is(await page.locator('#password').inputValue(), '', 'the password is not kept');
-  t.is(await page.locator('[data-rule=digit]').getAttribute('class'), 'checklist__item checklist__item--unmet');
+  t.is(await page.locator('[data-rule=upper]').getAttribute('class'), 'checklist__item checklist__item--unmet');
   await step({ password: 'Chè-Hẻm-Huế-1950', passwordConfirmation: 'Chè-Hẻm-Huế-1950' });
   const code = page.locator('input[name=code]');
   t.is(await code.getAttribute('autocomplete'), 'one-time-code');
