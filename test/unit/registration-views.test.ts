@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { provinces } from '../../src/accounts/provinces.ts';
 import { registrationFields } from '../../src/accounts/registration/index.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
 import { registerChoicePage, registerFormPage } from '../../views/register.ts';
@@ -9,7 +10,7 @@ import { registerChoicePage, registerFormPage } from '../../views/register.ts';
 const shell: PageShell = {
   locale: 'vi',
   title: 'Đăng ký tài khoản',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/register?lang=vi', en: '/register?lang=en' },
 };
 const english: PageShell = { ...shell, locale: 'en' };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { loginPage } from '../../views/login.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage } from '../../views/password-reset.ts';
@@ -57,7 +58,7 @@ test('the CSRF field is written by its component only', (t) => {
 const shell: PageShell = {
   locale: 'vi',
   title: 'Thử',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/x?lang=vi', en: '/x?lang=en' },
 };
 const csrfToken = 'csrf-token-value';

@@ -2,6 +2,7 @@ import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
 import { errorPage } from '../../views/error.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 import { loginPage } from '../../views/login.ts';
 import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts';
@@ -9,7 +10,7 @@ import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts'
 const shell: PageShell = {
   locale: 'vi',
   title: 'Đăng nhập',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/interaction/abc?lang=vi', en: '/interaction/abc?lang=en' },
 };
 
@@ -86,9 +87,16 @@ test('a hostile client name is shown as text, not markup', (t) => {
   assertNoInlineScriptOrStyle(t, page);
 });
 
+test('a province name is shown as text, not markup', (t) => {
+  const page = loginPage({ ...shell, province: { ...shell.province, name: '<img src=x onerror=alert(1)> & Co' } }, login);
+  t.false(page.includes('<img src=x'));
+  t.true(page.includes('<span class="site-header__province">&lt;img src=x onerror=alert(1)&gt; &amp; Co</span>'));
+  t.true(page.includes('Đơn vị vận hành: &lt;img src=x onerror=alert(1)&gt; &amp; Co.'));
+});
+
 test('only an https client logo is shown', (t) => {
   t.regex(loginPage(shell, { ...login, clientLogoUri: 'https://app.example/logo.png' }), /<img class="client-logo" src="https:\/\/app.example\/logo.png" alt="">/);
-  t.notRegex(loginPage(shell, { ...login, clientLogoUri: 'javascript:alert(1)' }), /<img/);
+  t.notRegex(loginPage(shell, { ...login, clientLogoUri: 'javascript:alert(1)' }), /<img class="client-logo"/);
 });
 
 test('the layout is a Vietnamese mobile page with the stylesheet and a language switch', (t) => {
