@@ -22,6 +22,9 @@ const login = {
   clientName: 'Dịch vụ công',
 };
 
+/** Nothing allowed before: the first time the app asks. */
+const firstConsent = { granted: { scopes: [], claims: [] } };
+
 const hostileName = '<img src=x onerror=alert(1)>';
 
 function visibleInputIds(page: string): string[] {
@@ -119,7 +122,7 @@ test('the English page is in English', (t) => {
 });
 
 test('the consent page describes each scope in plain words', (t) => {
-  const page = consentPage(shell, { ...login, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
+  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
   t.true(page.includes('<li>Số điện thoại</li>'));
   t.true(page.includes('Duy trì đăng nhập'));
   t.regex(page, /<button type="submit" name="decision" value="allow"/);
@@ -128,7 +131,7 @@ test('the consent page describes each scope in plain words', (t) => {
 });
 
 test('the consent page lists individually requested claims, unknown ones by name', (t) => {
-  const page = consentPage(shell, { ...login, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
+  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
   t.true(page.includes('<li>Ngày sinh</li>'));
   t.true(page.includes('<li>x_custom</li>'));
   assertNoInlineScriptOrStyle(t, page);
@@ -143,7 +146,7 @@ function visibleText(page: string): string {
 
 for (const locale of ['vi', 'en'] as const) {
   test(`the consent page names every scope and every claim a scope can release in plain words (${locale})`, (t) => {
-    const page = consentPage({ ...shell, locale }, { ...login, scopes: SCOPES, claims: RELEASED_CLAIMS });
+    const page = consentPage({ ...shell, locale }, { ...login, ...firstConsent, scopes: SCOPES, claims: RELEASED_CLAIMS });
     const items = [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
     t.is(items.length, SCOPES.length + RELEASED_CLAIMS.length);
     const technicalNames = new Set([...SCOPES, ...RELEASED_CLAIMS]);
