@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(requestScope(config.requestScope));
   provider.use(securityHeaders());
   provider.use(healthRoutes(deps.knex));
-  provider.use(serveAssets());
+  provider.use(serveAssets(config.province.logo));
   const routeDeps = { ...deps, provider, csrf, consents };
   for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps)]) {
     provider.use(router.routes());

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { OtpSettings } from './otp/index.ts';
 import { parseSmsConfig, type SmsConfig } from './sms/index.ts';
 import { parsePasswordPolicy, type Argon2Parameters, type PasswordPolicy, type LockoutSettings } from './passwords/index.ts';
-import type { MetricsAccess } from './http/index.ts';
+import { parseProvince, type MetricsAccess, type Province } from './http/index.ts';
 import type { RequestScopeSettings } from './db/index.ts';
 import { ConfigError, flag, integer, text, type Env } from './config-parsers.ts';
 
@@ -45,7 +45,8 @@ export interface Config {
   /** "Account locked" SMS per phone per day: a lock is always made, its notice is bounded. */
   accountNotices: { maxLockNoticesPerPhonePerDay: number };
   sms: SmsConfig;
-  province: { name: string; color: string };
+  /** Name, colour, logo and help contact shown on every page (SPEC §6). */
+  province: Province;
 }
 
 export { ConfigError } from './config-parsers.ts';
@@ -110,12 +111,6 @@ function parseMetricsAccess(env: Env, production: boolean): MetricsAccess {
   if (token === undefined || token === '') return production ? 'closed' : 'open';
   if (!/^[A-Za-z0-9._~+/=-]{32,256}$/.test(token)) throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 letters, digits or ._~+/=- (openssl rand -hex 32)');
   return { token };
-}
-
-function parseColor(env: Env): string {
-  const raw = text(env, 'PROVINCE_COLOR', '#0b5394');
-  if (!/^#[0-9a-fA-F]{6}$/.test(raw)) throw new ConfigError('PROVINCE_COLOR', 'must be a colour like #0b5394');
-  return raw;
 }
 
 function parseSms(env: Env, dataDir: string, production: boolean): SmsConfig {
@@ -189,9 +184,6 @@ export function loadConfig(env: Env = process.env): Config {
     // Unlimited, a stranger's wrong passwords could send a victim ~96 lock notices a day.
     accountNotices: { maxLockNoticesPerPhonePerDay: integer(env, 'SMS_MAX_LOCK_NOTICES_PER_PHONE_PER_DAY', 3, 1, 100) },
     sms: parseSms(env, dataDir, production),
-    province: {
-      name: text(env, 'PROVINCE_NAME', 'Cổng xác thực tập trung'),
-      color: parseColor(env),
-    },
+    province: parseProvince(env),
   };
 }

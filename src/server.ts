@@ -17,6 +17,7 @@ import { SignInLockout } from './passwords/index.ts';
 import { TicketSigner } from './interactions/index.ts';
 import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
+import { t } from './i18n/index.ts';
 
 /** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
 export const KEY_RELOAD_SECONDS = 60;
@@ -72,7 +73,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     audit: new AuditLog(db.knex),
     otp: new SmsOtp({ knex: db.knex, sealer, sms, clock, settings: config.otp, hashKey: subkey('xacthuc/otp'), logger }),
     pending: new PendingRegistrations(db.knex, sealer, clock, config.registration),
-    totp: new TotpFactors({ knex: db.knex, sealer, clock, hashKey: subkey('xacthuc/totp'), issuer: config.province.name }),
+    totp: new TotpFactors({ knex: db.knex, sealer, clock, hashKey: subkey('xacthuc/totp'), issuer: config.province.name ?? t('vi', 'layout.product_name') }),
     lockout: new SignInLockout(db.knex, clock, config.lockout),
     notifier: new AccountNotifier({ sms, logger, knex: db.knex, sealer, clock, maxLockNoticesPerPhonePerDay: config.accountNotices.maxLockNoticesPerPhonePerDay }),
   };

@@ -55,8 +55,10 @@ ${csrfField(props.csrfToken)}
 </div>
 <button type="submit" class="button button--primary">${t(locale, 'login.submit')}</button>
 </form>
-<p class="links"><a href="${props.forgotPasswordHref}">${t(locale, 'login.forgot_password')}</a></p>
-<p class="links"><a href="${props.registerHref}">${t(locale, 'login.register')}</a></p>
+<ul class="page-links">
+<li><a href="${props.forgotPasswordHref}">${t(locale, 'login.forgot_password')}</a></li>
+<li><a href="${props.registerHref}">${t(locale, 'login.register')}</a></li>
+</ul>
 </section>`,
   );
 }

@@ -5,6 +5,7 @@ export { FormError, readForm } from './form.ts';
 export { healthRoutes } from './health.ts';
 export { issuerOrigin } from './issuer-origin.ts';
 export { Metrics, type MetricsAccess } from './metrics.ts';
+export { parseProvince, WEEKDAYS, type HelpContact, type HelpHours, type Province, type ProvinceLogo, type Weekday } from './province.ts';
 export { requestLog } from './request-log.ts';
 export { securityHeaders } from './security-headers.ts';
 export { formErrors, requestFacts, showError } from './pages.ts';

@@ -13,6 +13,15 @@ import { addRegistrationRoutes, type RegistrationDeps } from './registration/ind
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset/index.ts';
 import { signInSteps, passwordStep, type PasswordStepDeps } from './sign-in/index.ts';
 
+// The order the consent page lists what an app already has (consents are stored sorted by
+// name): who you are, your details, then staying signed in; any other scope after them.
+const SCOPE_ORDER = ['openid', 'profile', 'email', 'phone', 'address', 'national_id', 'offline_access'];
+
+function inScopeOrder(scopes: string[]): string[] {
+  const rank = (scope: string) => (SCOPE_ORDER.includes(scope) ? SCOPE_ORDER.indexOf(scope) : SCOPE_ORDER.length);
+  return [...scopes].sort((a, b) => rank(a) - rank(b));
+}
+
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, PasswordStepDeps {
   config: Config;
   provider: Provider;
@@ -40,14 +49,24 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const shell = pageShell(ctx, config, 'consent.title', localeOf(ctx, interaction.params.ui_locales));
     const client = await clientShown(provider, interaction);
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    const scopes = details.missingOIDCScope ?? [];
+    const claims = (details.missingOIDCClaims ?? []).filter((claim) => !PROTOCOL_CLAIMS.includes(claim));
+    // What the person allowed this app before, on any device: the page tells a wider request
+    // from a first one.
+    const accountId = interaction.session?.accountId;
+    const earlier = accountId ? await consents.find(accountId, String(interaction.params.client_id)) : undefined;
     ctx.type = 'html';
     ctx.body = consentPage(shell, {
       csrfToken: csrf.issue(ctx, `consent:${interaction.uid}`),
       action: `/interaction/${interaction.uid}/confirm${shell.locale === 'en' ? '?lang=en' : ''}`,
       clientName: client.name,
       clientLogoUri: client.logoUri,
-      scopes: details.missingOIDCScope ?? [],
-      claims: (details.missingOIDCClaims ?? []).filter((claim) => !PROTOCOL_CLAIMS.includes(claim)),
+      scopes,
+      claims,
+      granted: {
+        scopes: inScopeOrder((earlier?.scopes ?? []).filter((scope) => !scopes.includes(scope))),
+        claims: (earlier?.claims ?? []).filter((claim) => !claims.includes(claim) && !PROTOCOL_CLAIMS.includes(claim)),
+      },
     });
   }
 

@@ -3,6 +3,7 @@ import { provinces } from '../../src/accounts/provinces.ts';
 import { registrationFields, registrationSteps } from '../../src/accounts/registration/index.ts';
 import type { RegisterFormProps } from '../../views/register.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage, noticePage } from '../../views/password-reset.ts';
 import { registerChoicePage, registerFormPage } from '../../views/register.ts';
@@ -10,7 +11,7 @@ import { registerChoicePage, registerFormPage } from '../../views/register.ts';
 const shell: PageShell = {
   locale: 'vi',
   title: 'Đăng ký tài khoản',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/register?lang=vi', en: '/register?lang=en' },
 };
 const english: PageShell = { ...shell, locale: 'en' };

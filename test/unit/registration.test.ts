@@ -8,6 +8,7 @@ import {
 } from '../../src/accounts/registration/index.ts';
 import { hasMessage, t as translate } from '../../src/i18n/index.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { registerFormPage } from '../../views/register.ts';
 import { normalizeEmail } from '../../src/accounts/email.ts';
 
@@ -365,7 +366,7 @@ test('adding an optional field is a one-entry change: the form shows it and the 
   };
   const fields = [...registrationFields.citizen, nickname];
 
-  const shell: PageShell = { locale: 'vi', title: 'Đăng ký', province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' }, langSwitch: { vi: '?lang=vi', en: '?lang=en' } };
+  const shell: PageShell = { locale: 'vi', title: 'Đăng ký', province: testProvince, langSwitch: { vi: '?lang=vi', en: '?lang=en' } };
   const page = registerFormPage(shell, { type: 'citizen', csrfToken: 'c', action: '/register/citizen', values: {}, errors: {} }, [fields]);
   t.regex(page, /<label for="nickname">field\.nickname <span class="optional">\(không bắt buộc\)<\/span><\/label>/);
   t.regex(page, /<input id="nickname" name="nickname" type="text"[^>]*autocomplete="nickname"[^>]*maxlength="50"/);

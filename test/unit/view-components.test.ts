@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { loginPage } from '../../views/login.ts';
 import { otpPage } from '../../views/otp.ts';
 import { forgotPasswordPage, newPasswordPage } from '../../views/password-reset.ts';
@@ -57,7 +58,7 @@ test('the CSRF field is written by its component only', (t) => {
 const shell: PageShell = {
   locale: 'vi',
   title: 'Thử',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/x?lang=vi', en: '/x?lang=en' },
 };
 const csrfToken = 'csrf-token-value';
@@ -65,7 +66,7 @@ const step = { csrfToken, action: '/interaction/abc/step', ticket: 'ticket-value
 
 const pages: Record<string, string> = {
   login: loginPage(shell, { csrfToken, action: '/interaction/abc/login', clientName: 'App', forgotPasswordHref: '/f', registerHref: '/r', error: 'signin.failed' }),
-  consent: consentPage(shell, { csrfToken, action: '/interaction/abc/confirm', clientName: 'App', scopes: ['openid'], claims: [] }),
+  consent: consentPage(shell, { csrfToken, action: '/interaction/abc/confirm', clientName: 'App', scopes: ['openid'], claims: [], granted: { scopes: [], claims: [] } }),
   otp: otpPage(shell, { csrfToken, action: '/register/verify/p1', resendAction: '/register/verify/p1/resend', maskedPhone: '091****678', error: 'otp.invalid', errorParams: { remaining: 2 } }),
   forgot: forgotPasswordPage(shell, { csrfToken, action: '/forgot', error: 'signin.identifier_required' }),
   newPassword: newPasswordPage(shell, { csrfToken, action: '/forgot/password/c1', errors: ['password.too_short', 'password.mismatch'], passwordMinLength: 9 }),

@@ -2,6 +2,7 @@ import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
 import { errorPage } from '../../views/error.ts';
 import type { PageShell } from '../../views/layout.ts';
+import { testProvince } from '../helpers/province.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 import { loginPage } from '../../views/login.ts';
 import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts';
@@ -9,7 +10,7 @@ import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts'
 const shell: PageShell = {
   locale: 'vi',
   title: 'Đăng nhập',
-  province: { name: 'Tỉnh Thử Nghiệm', color: '#0b5394' },
+  province: testProvince,
   langSwitch: { vi: '/interaction/abc?lang=vi', en: '/interaction/abc?lang=en' },
 };
 
@@ -20,6 +21,9 @@ const login = {
   registerHref: '/interaction/abc/register',
   clientName: 'Dịch vụ công',
 };
+
+/** Nothing allowed before: the first time the app asks. */
+const firstConsent = { granted: { scopes: [], claims: [] } };
 
 const hostileName = '<img src=x onerror=alert(1)>';
 
@@ -86,9 +90,16 @@ test('a hostile client name is shown as text, not markup', (t) => {
   assertNoInlineScriptOrStyle(t, page);
 });
 
+test('a province name is shown as text, not markup', (t) => {
+  const page = loginPage({ ...shell, province: { ...shell.province, name: '<img src=x onerror=alert(1)> & Co' } }, login);
+  t.false(page.includes('<img src=x'));
+  t.true(page.includes('<span class="site-header__province">&lt;img src=x onerror=alert(1)&gt; &amp; Co</span>'));
+  t.true(page.includes('Đơn vị vận hành: &lt;img src=x onerror=alert(1)&gt; &amp; Co.'));
+});
+
 test('only an https client logo is shown', (t) => {
   t.regex(loginPage(shell, { ...login, clientLogoUri: 'https://app.example/logo.png' }), /<img class="client-logo" src="https:\/\/app.example\/logo.png" alt="">/);
-  t.notRegex(loginPage(shell, { ...login, clientLogoUri: 'javascript:alert(1)' }), /<img/);
+  t.notRegex(loginPage(shell, { ...login, clientLogoUri: 'javascript:alert(1)' }), /<img class="client-logo"/);
 });
 
 test('the layout is a Vietnamese mobile page with the stylesheet and a language switch', (t) => {
@@ -111,7 +122,7 @@ test('the English page is in English', (t) => {
 });
 
 test('the consent page describes each scope in plain words', (t) => {
-  const page = consentPage(shell, { ...login, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
+  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
   t.true(page.includes('<li>Số điện thoại</li>'));
   t.true(page.includes('Duy trì đăng nhập'));
   t.regex(page, /<button type="submit" name="decision" value="allow"/);
@@ -120,7 +131,7 @@ test('the consent page describes each scope in plain words', (t) => {
 });
 
 test('the consent page lists individually requested claims, unknown ones by name', (t) => {
-  const page = consentPage(shell, { ...login, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
+  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
   t.true(page.includes('<li>Ngày sinh</li>'));
   t.true(page.includes('<li>x_custom</li>'));
   assertNoInlineScriptOrStyle(t, page);
@@ -135,7 +146,7 @@ function visibleText(page: string): string {
 
 for (const locale of ['vi', 'en'] as const) {
   test(`the consent page names every scope and every claim a scope can release in plain words (${locale})`, (t) => {
-    const page = consentPage({ ...shell, locale }, { ...login, scopes: SCOPES, claims: RELEASED_CLAIMS });
+    const page = consentPage({ ...shell, locale }, { ...login, ...firstConsent, scopes: SCOPES, claims: RELEASED_CLAIMS });
     const items = [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
     t.is(items.length, SCOPES.length + RELEASED_CLAIMS.length);
     const technicalNames = new Set([...SCOPES, ...RELEASED_CLAIMS]);
