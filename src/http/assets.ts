@@ -7,6 +7,7 @@ const assetsFolder = new URL('../../assets/', import.meta.url);
 // so no request can reach a file outside it.
 const servedFiles: ReadonlyMap<string, { file: string; type: string }> = new Map([
   ['/assets/app.css', { file: 'app.css', type: 'text/css; charset=utf-8' }],
+  ['/assets/page-actions.js', { file: 'page-actions.js', type: 'text/javascript; charset=utf-8' }],
 ]);
 
 interface Asset {

@@ -8,3 +8,4 @@ export { Metrics, type MetricsAccess } from './metrics.ts';
 export { requestLog } from './request-log.ts';
 export { securityHeaders } from './security-headers.ts';
 export { formErrors, requestFacts, showError } from './pages.ts';
+export { sitePages } from './site-pages.ts';
