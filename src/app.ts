@@ -7,13 +7,13 @@ import { isDatabaseUnavailable, requestScope, type Knex } from './db/index.ts';
 import type { AccountStore, PasswordSignIn, AccountNotifier, PendingRegistrations } from './accounts/index.ts';
 import type { AuditLog } from './audit/index.ts';
 import type { Sealer } from './secrets/index.ts';
-import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, type ClientStore } from './oidc/index.ts';
+import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, libraryLogoutForms, type ClientStore } from './oidc/index.ts';
 import { interactionRoutes, standaloneRoutes, type TicketSigner } from './interactions/index.ts';
 import { accountConsoleRoutes } from './account-console/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/index.ts';
-import { Csrf, healthRoutes, requestLog, errorAnswers, markDatabaseUnavailable, securityHeaders, issuerOrigin, serveAssets, type Metrics } from './http/index.ts';
+import { Csrf, healthRoutes, requestLog, errorAnswers, markDatabaseUnavailable, securityHeaders, issuerOrigin, serveAssets, sitePages, type Metrics } from './http/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +52,9 @@ export function createApp(deps: AppDeps): Provider {
   // written before its answer leaves, and a failure to write it is logged as the request's.
   provider.use(requestScope(config.requestScope));
   provider.use(securityHeaders());
+  // Inside the security headers: their policy is set when these draw their pages.
+  provider.use(sitePages(config));
+  provider.use(libraryLogoutForms(config));
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets(config.province.logo));
   const routeDeps = { ...deps, provider, csrf, consents };

@@ -1,5 +1,7 @@
+export { autoSubmitPage } from './auto-submit.ts';
 export { consentPage } from './consent.ts';
 export { errorPage } from './error.ts';
+export { homePage } from './home.ts';
 export { loginPage } from './login.ts';
 export { loggedOutPage, logoutPage } from './logout.ts';
 export { otpPage } from './otp.ts';

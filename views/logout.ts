@@ -1,6 +1,7 @@
 import { html, raw } from './html.ts';
 import { t } from '../src/i18n/index.ts';
 import { layout, type PageShell } from './layout.ts';
+import { HOME_PATH } from './page-actions.ts';
 
 export interface LogoutProps {
   /** oidc-provider's `<form id="op.logoutForm">` with its hidden xsrf input; trusted markup. */
@@ -46,6 +47,7 @@ export function loggedOutPage(shell: PageShell, props: LoggedOutProps): string {
 <h1 id="page-heading">${t(locale, 'logged_out.title')}</h1>
 ${fromClient}
 <p>${t(locale, 'logged_out.close_page')}</p>
+<p class="form-links"><a href="${HOME_PATH}">${t(locale, 'nav.home')}</a></p>
 </section>`,
   );
 }

@@ -9,6 +9,7 @@ const assetsFolder = new URL('../../assets/', import.meta.url);
 const servedFiles: ReadonlyMap<string, { file: string; type: string }> = new Map([
   ['/assets/app.css', { file: 'app.css', type: 'text/css; charset=utf-8' }],
   ['/assets/password-rules.js', { file: 'password-rules.js', type: 'text/javascript; charset=utf-8' }],
+  ['/assets/page-actions.js', { file: 'page-actions.js', type: 'text/javascript; charset=utf-8' }],
 ]);
 
 // An SVG logo opened on its own would be a document of our origin: no script, no form, no

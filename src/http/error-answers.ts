@@ -49,7 +49,9 @@ function answer(ctx: Context, config: Pick<Config, 'province'>, unavailable: boo
   }
   const shell = pageShell(ctx, config, 'error.title', localeOf(ctx, uiLocales(ctx)));
   ctx.type = 'html';
-  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, unavailable ? 'error.unavailable' : 'oauth.server_error') });
+  // The code names the request too: the help desk finds its log line by it.
+  const code = `${unavailable ? 'temporarily_unavailable' : 'server_error'} ${String(ctx.state.requestId ?? '')}`.trim();
+  ctx.body = errorPage(shell, { title: t(shell.locale, 'error.title'), message: t(shell.locale, unavailable ? 'error.unavailable' : 'oauth.server_error'), code });
 }
 
 /**

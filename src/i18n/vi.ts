@@ -85,6 +85,32 @@ export const vi = {
   'error.code_label': 'Mã lỗi:',
   'error.unavailable': 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau ít phút; thông tin bạn vừa gửi có thể chưa được lưu.',
   'error.misdirected': 'Địa chỉ này không phải của cổng xác thực. Vui lòng mở {issuer}.',
+  'error.next_step': 'Bạn có thể quay lại trang trước để thử lại, hoặc về trang chủ của cổng xác thực.',
+  'error.code_hint': 'Nếu lỗi lặp lại, hãy báo mã lỗi này cho bộ phận hỗ trợ.',
+  'nav.back': 'Quay lại',
+  'nav.home': 'Về trang chủ',
+  'not_found.title': 'Không tìm thấy trang',
+
+  // The front page of the service: what it is, and where a sign-in starts (an app, never here).
+  'home.title': 'Giới thiệu',
+  'home.heading': 'Một tài khoản cho các dịch vụ của tỉnh',
+  'home.intro': 'Đây là cổng xác thực tập trung của tỉnh. Với một tài khoản, bạn đăng nhập được vào ứng dụng công dân, Cổng dịch vụ công và các hệ thống dùng chung của tỉnh.',
+  'home.how_to': 'Để đăng nhập, hãy mở ứng dụng hoặc trang web của tỉnh mà bạn cần dùng và chọn “Đăng nhập”: ứng dụng sẽ đưa bạn đến đây.',
+  'home.register': 'Tạo tài khoản',
+  'home.forgot_password': 'Quên mật khẩu',
+
+  // The pages that send a form on by themselves (response_mode=form_post, the last step of a
+  // logout): without JavaScript the person presses the button.
+  'auto_submit.hint': 'Nếu trang không tự chuyển tiếp sau vài giây, hãy nhấn “Tiếp tục”.',
+  'auto_submit.continue': 'Tiếp tục',
+  'form_post.title': 'Đang quay lại ứng dụng',
+  'form_post.heading': 'Đang quay lại ứng dụng',
+  'form_post.heading_client': 'Đang quay lại {client}',
+  'logout_finish.heading': 'Đang hoàn tất đăng xuất',
+  'logout_finish.explanation': 'Bạn không còn đăng nhập trên trình duyệt này.',
+  'switch_account.title': 'Đổi tài khoản',
+  'switch_account.heading': 'Đang đổi tài khoản',
+  'switch_account.explanation': 'Trình duyệt này đang đăng nhập bằng một tài khoản khác. Tài khoản đó sẽ được đăng xuất để bạn tiếp tục bằng tài khoản vừa đăng nhập.',
 
   'signin.failed': 'Số định danh/tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
   'signin.identifier_required': 'Vui lòng nhập số định danh cá nhân, mã số thuế, tên đăng nhập hoặc số điện thoại.',

@@ -6,4 +6,5 @@ export { type ClientAuthMethod, ClientStore, type NewClient, type RegisteredClie
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { ConsentStore } from './consents.ts';
 export { type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
+export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';

@@ -12,7 +12,7 @@ import type { ClientStore } from './clients.ts';
 import { createAdapterClass } from './adapter.ts';
 import { ConsentStore } from './consents.ts';
 import { providerConfiguration } from './configuration.ts';
-import { providerPages } from './pages.ts';
+import { providerPages, type ResponseMode } from './pages.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -24,15 +24,30 @@ export interface ProviderDeps {
   clock: Clock;
 }
 
+/**
+ * oidc-provider registers its response modes while it is constructed, and
+ * Provider#registerResponseMode keeps the first handler registered for a name: our page for
+ * form_post can only be given then, by the provider calling the method on itself.
+ */
+function providerWithFormPost(formPost: ResponseMode): typeof Provider {
+  return class extends Provider {
+    override registerResponseMode(name: string, handler: ResponseMode): void {
+      super.registerResponseMode(name, name === 'form_post' ? formPost : handler);
+    }
+  };
+}
+
 export function createProvider(deps: ProviderDeps, consents = new ConsentStore(deps.knex, deps.clock)): Provider {
-  const provider = new Provider(deps.config.issuer, providerConfiguration({
+  const pages = providerPages(deps.config);
+  const XacthucProvider = providerWithFormPost(pages.formPost);
+  const provider = new XacthucProvider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
     findConsent: (accountId, clientId) => consents.find(accountId, clientId),
     adapter: createAdapterClass(deps.knex, deps.clients, deps.sealer),
     keys: deps.keys,
     accounts: deps.accounts,
     sealer: deps.sealer,
-    pages: providerPages(deps.config),
+    pages,
     clock: deps.clock,
   }));
   // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
+import { autoSubmitPage } from '../../views/auto-submit.ts';
 import { errorPage } from '../../views/error.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { testProvince } from '../helpers/province.ts';
@@ -173,4 +174,22 @@ test('the error page shows the message and the code as text', (t) => {
   const page = errorPage(shell, { title: 'Không thể tiếp tục', message: 'invalid_redirect_uri <x>', code: 'invalid_request' });
   t.true(page.includes('invalid_redirect_uri &lt;x&gt;'));
   t.true(page.includes('<code>invalid_request</code>'));
+});
+
+test('the error page always leads home, and back only where there is a page to go back to', (t) => {
+  const withStart = errorPage(shell, { title: 'Không thể tiếp tục', message: 'x', backHref: '/forgot' });
+  t.regex(withStart, /<a class="button button--primary" href="\/forgot" data-back>Quay lại<\/a>/);
+  t.regex(withStart, /<a class="button button--secondary" href="\/">Về trang chủ<\/a>/);
+  t.false(withStart.includes('error-code'), 'no code line without a code');
+  // Without a page of ours to return to, only the browser's history (read by script) has one.
+  t.regex(errorPage(shell, { title: 'Không thể tiếp tục', message: 'x' }), /<a class="button button--primary" href="\/" data-back hidden>/);
+});
+
+test('the auto-submitting page escapes what it posts, shows a real button and has no inline script', (t) => {
+  const page = autoSubmitPage(shell, { heading: 'Đang quay lại <Huế>', action: 'https://rp.example.vn/cb?a=1&b="2"', fields: { state: '"><script>alert(1)</script>', code: 'abc' } });
+  t.true(page.includes('<h1 id="page-heading">Đang quay lại &lt;Huế&gt;</h1>'));
+  t.true(page.includes('action="https://rp.example.vn/cb?a=1&amp;b=&quot;2&quot;" data-auto-submit>'));
+  t.true(page.includes('<input type="hidden" name="state" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'));
+  t.regex(page, /<button type="submit" class="button button--primary">Tiếp tục<\/button>/);
+  t.deepEqual(page.match(/<script\b[^>]*>/g), ['<script src="/assets/page-actions.js" defer>'], 'only our own script file');
 });
