@@ -120,7 +120,8 @@ export function passwordChecklist(locale: Locale, rules: PasswordRulesShown, err
   return html`<div class="checklist" id="password-rules" data-min-length="${String(rules.minLength)}" data-met="${t(locale, 'password.rule.met')}" data-unmet="${t(locale, 'password.rule.unmet')}">
 <p class="hint">${t(locale, 'password.rules_heading')}</p>
 <ul>${items}</ul>
-</div>`;
+</div>
+<script src="/assets/password-rules.js" defer></script>`;
 }
 
 /**

@@ -79,7 +79,6 @@ export function layout(shell: PageShell, body: SafeHtml): string {
 <meta name="theme-color" content="${province.color}">
 <title>${shell.title} – ${province.name ?? t(locale, 'layout.product_name')}</title>
 <link rel="stylesheet" href="/assets/app.css">
-<script src="/assets/password-rules.js" defer></script>
 </head>
 <body>
 <a class="skip-link" href="#main">${t(locale, 'layout.skip_link')}</a>

@@ -104,10 +104,10 @@ test('on a 360-px phone the registration, reset and error pages keep every targe
   }
   // A registration form sent with its fields empty: the summary links to each field in error.
   await page.goto(`${server.url}/register/citizen`);
-  await page.locator('form:has(input[name=fullName])').evaluate((form: HTMLFormElement) => {
+  await page.locator('form:has(input[name=idNumber])').evaluate((form: HTMLFormElement) => {
     form.noValidate = true;
   });
-  await page.locator('form:has(input[name=fullName]) button[type=submit]').last().click();
+  await page.locator('button[name=go][value=next]').click();
   await page.waitForLoadState();
   t.true((await page.locator('[role=alert] a').count()) > 1, 'the summary has a link per field');
   await saveScreenshot(page, 'register-errors');
