@@ -1,5 +1,6 @@
 import { findProvince } from '../src/accounts/index.ts';
 import { optionValues, registrationSteps, type FieldDefinition, type FieldError, type OptionSource } from '../src/accounts/registration/index.ts';
+import { defaultPasswordPolicy } from '../src/passwords/index.ts';
 import { html, type SafeHtml } from './html.ts';
 import { hasMessage, t, type Locale, type MessageKey, type MessageParams } from '../src/i18n/index.ts';
 import { csrfField, errorSummary as summaryBox, passwordChecklist, rulesOutsideChecklist } from './components.ts';
@@ -241,7 +242,7 @@ export function registerFormPage(
   const step = Math.min(Math.max(props.step ?? 1, 1), steps.length);
   const fields = steps[step - 1];
   const last = step === steps.length;
-  const extras: FieldExtras = { idBirthYear: props.idBirthYear, passwordMinLength: props.passwordMinLength ?? 9 };
+  const extras: FieldExtras = { idBirthYear: props.idBirthYear, passwordMinLength: props.passwordMinLength ?? defaultPasswordPolicy.minLength };
   const fieldsets = groups(fields).map((group) => {
     const blocks = group.map((field) => {
       const value = Object.hasOwn(props.values, field.name) ? props.values[field.name] : (field.defaultValue ?? '');
