@@ -78,6 +78,7 @@ export function layout(shell: PageShell, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="theme-color" content="${province.color}">
 <title>${shell.title} – ${province.name ?? t(locale, 'layout.product_name')}</title>
+<link rel="icon" href="${province.logo.path}" type="${province.logo.type}">
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>

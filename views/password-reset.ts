@@ -26,6 +26,8 @@ export interface NoticeProps {
   /** Text, already in the page's language. */
   title: string;
   message: string;
+  /** What to do next, when the way on is not a link alone. */
+  next?: string;
   link?: { href: string; label: string };
 }
 
@@ -83,6 +85,7 @@ export function noticePage(shell: PageShell, props: NoticeProps): string {
     html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${props.title}</h1>
 <p>${props.message}</p>
+${props.next === undefined ? '' : html`<p>${props.next}</p>`}
 ${props.link === undefined ? '' : html`<p><a class="button button--primary" href="${props.link.href}">${props.link.label}</a></p>`}
 </section>`,
   );

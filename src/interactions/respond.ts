@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import { t, type Locale, type MessageKey } from '../i18n/index.ts';
 import { localeOf, pageShell } from '../../views/index.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -38,6 +38,17 @@ export async function clientShown(provider: Provider, interaction: Interaction):
 export function flowBase(ctx: Context): string {
   const interaction = ctx.state.interaction as Interaction | undefined;
   return interaction ? `/interaction/${interaction.uid}` : '';
+}
+
+/**
+ * The way on once a flow has made an account usable (registration, a new password): back to
+ * the app's sign-in when an app sent the person; on its own, how a sign-in starts (from one of
+ * the province's apps: there is no sign-in here without one) and the way home, never a dead end.
+ */
+export function wayToSignIn(ctx: Context, locale: Locale): { next?: string; link: { href: string; label: string } } {
+  const base = flowBase(ctx);
+  if (base) return { link: { href: base, label: t(locale, 'login.submit') } };
+  return { next: t(locale, 'home.how_to'), link: { href: '/', label: t(locale, 'nav.home') } };
 }
 
 /** The shell of a flow's page, in the languages its interaction asked for, if it is in one. */

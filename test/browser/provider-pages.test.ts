@@ -1,24 +1,23 @@
 // The pages oidc-provider used to draw itself, and the not-found page, on a 360-px phone:
 // without JavaScript they fit the screen and their buttons work; with it, nothing breaks the
-// Content Security Policy and the forms go on by themselves. Screenshots go to var/screenshots/.
+// Content Security Policy and the forms go on by themselves. Screenshots go to test/browser/screenshots/.
 import test from 'ava';
-import { mkdir } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.ts';
+import { saveScreenshot } from '../helpers/tap-targets.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { UserAgent } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, signInThroughPages, startAuthorization } from '../helpers/relying-party.ts';
 import { t as translate } from '../../src/i18n/index.ts';
 
 const RP_BYE = 'https://rp.example.vn/bye';
-const SCREENSHOTS = new URL('../../var/screenshots/', import.meta.url);
 
 let server: TestServer;
 let browser: Browser;
 
 test.before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium(), mkdir(SCREENSHOTS, { recursive: true })]);
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 test.after.always(async () => {
   await browser?.close();
@@ -61,7 +60,7 @@ test('without JavaScript, the logout of a session already gone fits a 360-px scr
   t.is(await horizontalOverflow(page), 0, 'no horizontal scrolling');
   const button = page.getByRole('button', { name: translate('vi', 'auto_submit.continue') });
   t.true((await button.boundingBox())!.height >= 44, 'tap target at least 44 px');
-  await page.screenshot({ path: new URL('logout-session-gone.png', SCREENSHOTS).pathname, fullPage: true });
+  await saveScreenshot(page, 'provider-logout-session-gone');
 
   await button.click();
   await page.waitForSelector('#arrived');
@@ -80,14 +79,14 @@ test('without JavaScript, the not-found page fits a 360-px screen, its way home 
   const home = page.getByRole('link', { name: translate('vi', 'nav.home') });
   t.true((await home.boundingBox())!.height >= 44, 'tap target at least 44 px');
   t.false(await page.getByRole('link', { name: translate('vi', 'nav.back') }).isVisible(), 'back needs the history, which only script reads');
-  await page.screenshot({ path: new URL('not-found.png', SCREENSHOTS).pathname, fullPage: true });
+  await saveScreenshot(page, 'provider-not-found');
 
   await home.click();
   await page.waitForLoadState();
   t.is(new URL(page.url()).pathname, '/');
   t.is(await page.textContent('h1'), translate('vi', 'home.heading'));
   t.is(await horizontalOverflow(page), 0, 'the home page fits too');
-  await page.screenshot({ path: new URL('home.png', SCREENSHOTS).pathname, fullPage: true });
+  await saveScreenshot(page, 'provider-home');
   await context.close();
 });
 
@@ -101,7 +100,7 @@ test('without JavaScript, an error of oidc-provider fits a 360-px screen, its lo
   t.true((await home.boundingBox())!.height >= 44);
   const code = await page.locator('.error-code').boundingBox();
   t.true(code!.y > (await home.boundingBox())!.y, 'the code comes after the way on');
-  await page.screenshot({ path: new URL('error.png', SCREENSHOTS).pathname, fullPage: true });
+  await saveScreenshot(page, 'provider-error');
   await context.close();
 });
 

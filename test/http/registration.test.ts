@@ -133,6 +133,8 @@ test('an organization registers by tax code on the standalone page; its details 
   const done = await enterCode(agent, otpPage, await latestCode(server, '+84987654321'));
   t.is(done.status, 200);
   t.true(shows(done, 'register.done'));
+  t.true(shows(done, 'home.how_to'), 'with no app to go back to, the page says how a sign-in starts');
+  t.regex(done.body, /<a class="button button--primary" href="\/">/, 'and leads home');
   const row = await server.services.db.knex('accounts').where({ username: fields.username }).first();
   t.is(row.status, 'active');
   const stored = JSON.stringify(row);

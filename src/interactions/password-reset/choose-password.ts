@@ -11,7 +11,7 @@ import type { Challenge } from '../../otp/index.ts';
 import { hashPassword } from '../../passwords/index.ts';
 import { noticePage } from '../../../views/index.ts';
 import { newPasswordErrors } from '../new-password.ts';
-import { flowBase } from '../respond.ts';
+import { wayToSignIn } from '../respond.ts';
 import type { PasswordResetKit } from './step-kit.ts';
 
 /** How long after the code is verified the new password may be set. */
@@ -48,11 +48,10 @@ export function choosePasswordStep(kit: PasswordResetKit) {
 
   function showDone(ctx: Context) {
     const shell = kit.shellFor(ctx, 'notice.title');
-    const base = flowBase(ctx);
     kit.render(ctx, 200, noticePage(shell, {
       title: t(shell.locale, 'reset.title'),
       message: t(shell.locale, 'reset.done'),
-      link: base ? { href: base, label: t(shell.locale, 'login.submit') } : undefined,
+      ...wayToSignIn(ctx, shell.locale),
     }));
   }
 

@@ -14,7 +14,7 @@ import { noticePage } from '../../../views/index.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import type { SmsOtp } from '../../otp/index.ts';
 import { hashPassword } from '../../passwords/index.ts';
-import { answerPage, flowBase, flowShell, type Interaction } from '../respond.ts';
+import { answerPage, flowBase, flowShell, wayToSignIn, type Interaction } from '../respond.ts';
 import { sendCode, type CodeFailure } from '../send-code.ts';
 
 export interface RegistrationDeps {
@@ -79,17 +79,20 @@ export function registrationKit(deps: RegistrationDeps) {
   function showFinished(ctx: Context, finished: Pick<FinishedRegistration, 'outcome'>): void {
     const base = flowBase(ctx);
     const shell = shellFor(ctx, 'notice.title');
-    const links: Record<RegistrationOutcome, { href: string; label: string } | undefined> = {
-      activated: base ? { href: base, label: t(shell.locale, 'login.submit') } : undefined,
+    const { outcome } = finished;
+    if (outcome === 'activated') {
+      render(ctx, 200, noticePage(shell, { title: t(shell.locale, 'register.done_title'), message: t(shell.locale, 'register.done'), ...wayToSignIn(ctx, shell.locale) }));
+      return;
+    }
+    const links: Record<Exclude<RegistrationOutcome, 'activated'>, { href: string; label: string }> = {
       duplicate_national_id: { href: `${base}/forgot`, label: t(shell.locale, 'login.forgot_password') },
       duplicate_tax_code: { href: `${base}/forgot`, label: t(shell.locale, 'login.forgot_password') },
       duplicate_username: { href: `${base}/register`, label: t(shell.locale, 'register.title') },
     };
-    const done = finished.outcome === 'activated';
-    render(ctx, done ? 200 : 409, noticePage(shell, {
-      title: t(shell.locale, done ? 'register.done_title' : 'register.title'),
-      message: t(shell.locale, finished.outcome === 'activated' ? 'register.done' : `register.${finished.outcome}`),
-      link: links[finished.outcome],
+    render(ctx, 409, noticePage(shell, {
+      title: t(shell.locale, 'register.title'),
+      message: t(shell.locale, `register.${outcome}`),
+      link: links[outcome],
     }));
   }
 
