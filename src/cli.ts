@@ -6,7 +6,7 @@ import { createLogger } from './logger.ts';
 import { openServices, KEY_RELOAD_SECONDS, type Services } from './server.ts';
 import { ensureKeys, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
 import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError } from './admin/index.ts';
-import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
+import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, isOperator, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { hasMessage, t } from './i18n/index.ts';
 
 class UsageError extends Error {}
@@ -37,7 +37,7 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
                       --gender <male|female> --phone <phone> --password <password or - for stdin> [--username] [--email]
       --type organization --tax-code <code> --org-name <name> --phone <phone> --password <password>
                       [--username] [--email]
-  admin:create                  create an administrator (a citizen account with the admin role, same options
+  admin:create                  create a super-administrator (a citizen account with the super_admin role, same options
                                 as account:create --type citizen); administrators must enrol a second factor
                                 at their first sign-in
   account:unlock --identifier <personal number, tax code, username or phone>
@@ -141,7 +141,7 @@ async function passwordOption(values: Values, stdin: CliIo['stdin']): Promise<st
 }
 
 async function accountCreate(services: Services, values: Values, stdin: CliIo['stdin'], roles: string[] = []) {
-  const type = roles.includes('admin') ? 'citizen' : required(values, 'type');
+  const type = isOperator(roles) ? 'citizen' : required(values, 'type');
   const common = { phone: required(values, 'phone'), password: await passwordOption(values, stdin), username: values.username, email: values.email };
   const account =
     type === 'citizen'
@@ -237,7 +237,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       await migrateToLatest(services.db.knex);
       if (command === 'client:create') output = await clientCreate(services, values);
       else if (command === 'account:create') output = await accountCreate(services, values, io.stdin);
-      else if (command === 'admin:create') output = await accountCreate(services, values, io.stdin, ['admin']);
+      else if (command === 'admin:create') output = await accountCreate(services, values, io.stdin, ['super_admin']);
       else if (command === 'account:unlock') output = await accountUnlock(services, values);
       else if (command === 'account:require-password-change') output = await accountRequirePasswordChange(services, values);
       else output = await keysRotate(services);

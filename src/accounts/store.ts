@@ -37,6 +37,8 @@ export interface Account {
   passwordChangedAt: Date | null;
   passwordChangeRequired: boolean;
   roles: string[];
+  /** The agency an operator belongs to (agencies table); null for everyone else. */
+  agencyId: string | null;
   updatedAt: Date;
 }
 
@@ -56,6 +58,7 @@ export interface NewAccount {
   passwordHash?: string | null;
   status?: Account['status'];
   roles?: string[];
+  agencyId?: string | null;
 }
 
 export const PURPOSE = {
@@ -95,7 +98,7 @@ export class DuplicateAccountError extends Error {
 
 const COLUMNS = [
   'id', 'type', 'status', 'username', 'national_id_kind', 'national_id_enc', 'tax_code_enc', 'phone_enc', 'phone_verified',
-  'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'password_change_required', 'roles', 'updated_at',
+  'email', 'full_name', 'birthdate', 'gender', 'profile_enc', 'password_hash', 'password_changed_at', 'password_change_required', 'roles', 'agency_id', 'updated_at',
 ];
 
 /**
@@ -121,6 +124,7 @@ export interface AccountRow {
   password_changed_at: Date | null;
   password_change_required: boolean;
   roles: string[];
+  agency_id: string | null;
   updated_at: Date;
 }
 
@@ -145,6 +149,7 @@ export function accountRow(raw: Record<string, any>): AccountRow {
     password_changed_at: raw.password_changed_at ? new Date(raw.password_changed_at) : null,
     password_change_required: raw.password_change_required === true,
     roles: [...(raw.roles ?? [])],
+    agency_id: raw.agency_id ?? null,
     updated_at: new Date(raw.updated_at),
   };
 }
@@ -216,6 +221,7 @@ export class AccountStore {
       passwordChangedAt: row.password_changed_at,
       passwordChangeRequired: row.password_change_required,
       roles: [...row.roles],
+      agencyId: row.agency_id,
       updatedAt: row.updated_at,
     };
   }
@@ -248,6 +254,7 @@ export class AccountStore {
       password_hash: input.passwordHash ?? null,
       password_changed_at: input.passwordHash ? this.#knex.fn.now() : null,
       roles: JSON.stringify(input.roles ?? []),
+      agency_id: input.agencyId ?? null,
     };
     try {
       const [created] = await db('accounts').insert(row).returning(COLUMNS);

@@ -1,4 +1,4 @@
-// What an operator does: today through the CLI (cli.ts), next through the admin console.
+// What an operator does: the CLI (cli.ts), the operator console and the admin API.
 export { InvalidClientError, registerClient, type RegisterClientDeps } from './register-client.ts';
 export {
   AccountInputError,
@@ -6,3 +6,4 @@ export {
   createOrganizationAccount,
   type OperatorCreateDeps,
 } from './operator-create.ts';
+export { allows, reachOf, ROLE_PERMISSIONS, type Operator, type Permission, type Reach } from './permissions.ts';

@@ -250,7 +250,7 @@ async function walk(t: ExecutionContext, locale: Locale, javaScript: boolean) {
   await arrived('the SMS code');
 
   // An administrator enrols an authenticator at the first sign-in, then uses it.
-  const admin = await person({ roles: ['admin'] });
+  const admin = await person({ roles: ['super_admin'] });
   await page.goto(await authorization({ scope: 'openid', prompt: 'login' }));
   await fill({ identifier: admin.nationalId, password: PASSWORD });
   await press(submit);

@@ -135,7 +135,7 @@ test.serial('an operator unlock lets the person in at once', async (t) => {
 test.serial('an administrator enrols an authenticator at the first sign-in, then signs in with it or with a recovery code once', async (t) => {
   const password = 'Sóng-Biển-Lăng-Cô-8';
   const admin = await createCitizenAccount(server.services, {
-    nationalId: '046088000555', fullName: 'Lê Quản Trị', birthdate: '1988-08-08', gender: 'male', phone: '0977000103', password, roles: ['admin'],
+    nationalId: '046088000555', fullName: 'Lê Quản Trị', birthdate: '1988-08-08', gender: 'male', phone: '0977000103', password, roles: ['super_admin'],
   });
   const agent = new UserAgent();
   const first = await passwordStep(agent, '046088000555', password);

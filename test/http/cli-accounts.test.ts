@@ -73,7 +73,7 @@ test.serial('a valid citizen is stored as registration stores one: NFC name, E.1
   const answer = await xacthuc('admin:create', ...citizen({ 'full-name': 'Hồ  Văn Minh'.normalize('NFD'), phone: '+84 912 000 456' }), '--username', 'HoVanMinh', '--email', 'Minh.Ho@Hue.Gov.VN');
   t.is(answer.code, 0, answer.stderr);
   const printed = JSON.parse(answer.stdout);
-  t.deepEqual(printed.roles, ['admin']);
+  t.deepEqual(printed.roles, ['super_admin']);
   t.is(printed.full_name, 'Hồ Văn Minh'.normalize('NFC'));
   t.is(printed.username, 'hovanminh');
   const row = await withDatabase((knex) => knex('accounts').select('*', knex.raw(`to_char(birthdate, 'YYYY-MM-DD') AS born`)).where({ id: printed.id }).first());

@@ -135,7 +135,7 @@ test.serial('account:create makes an organization by tax code', async (t) => {
 test.serial('admin:create makes an administrator; account:require-password-change and account:unlock find accounts by identifier', async (t) => {
   const created = await xacthuc('admin:create', '--national-id', '046085000321', '--full-name', 'Phan Văn Quản', '--birthdate', '1985-02-02', '--gender', 'male', '--phone', '0911222333', '--password', 'Thành-Nội-Ngọ-Môn-5');
   t.is(created.code, 0, created.stderr);
-  t.deepEqual(JSON.parse(created.stdout).roles, ['admin']);
+  t.deepEqual(JSON.parse(created.stdout).roles, ['super_admin']);
   const required = await xacthuc('account:require-password-change', '--identifier', '046085000321');
   t.is(required.code, 0, required.stderr);
   t.true(JSON.parse(required.stdout).password_change_required);

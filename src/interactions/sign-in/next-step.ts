@@ -10,7 +10,7 @@ export interface SignInFacts {
   /** The account has an authenticator app; read only while no second factor is done. */
   totpEnrolled: boolean;
   /** Administrators may not sign in without an authenticator (SPEC §2). */
-  isAdmin: boolean;
+  isOperator: boolean;
   /** The app asked for more than a password (acr_values, or an essential acr claim). */
   wantsSecondFactor: boolean;
   /** The account has a phone to send a code to. */
@@ -36,7 +36,7 @@ export type NextStep =
 export function nextStep(facts: SignInFacts): NextStep {
   if (!facts.secondFactorDone) {
     if (facts.totpEnrolled) return { step: 'totp' };
-    if (facts.isAdmin) return { step: 'totp-enrol' };
+    if (facts.isOperator) return { step: 'totp-enrol' };
     if (facts.wantsSecondFactor && facts.hasPhone) return { step: 'sms-code' };
   }
   if (facts.hasPassword && (facts.passwordChangeRequired || facts.passwordStatus.state === 'expired')) {

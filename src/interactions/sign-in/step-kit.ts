@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../../clock.ts';
 import type { Knex } from '../../db/index.ts';
 import type { Account, AccountStore, AccountNotifier } from '../../accounts/index.ts';
+import { isOperator } from '../../accounts/index.ts';
 import type { AuditLog } from '../../audit/index.ts';
 import { type Csrf, readForm, requestFacts, showError } from '../../http/index.ts';
 import { localeOf, pageShell } from '../../../views/index.ts';
@@ -76,7 +77,7 @@ export function stepKit(deps: SignInStepDeps, showFor: (step: ShownStep) => Show
       secondFactorDone: ticket.secondFactor,
       // Read only while a second factor may still be asked for.
       totpEnrolled: !ticket.secondFactor && (await totp.isEnrolled(account.id)),
-      isAdmin: account.roles.includes('admin'),
+      isOperator: isOperator(account.roles),
       wantsSecondFactor: wantsSecondFactor(interaction),
       hasPhone: Boolean(account.phone),
       hasPassword: Boolean(account.passwordHash),

@@ -1,7 +1,8 @@
-// Enrolling an authenticator during sign-in: required of administrators, who may not sign
+// Enrolling an authenticator during sign-in: required of operators (every operator role), who may not sign
 // in without one (SPEC §2). A confirmed enrolment shows the recovery codes once, then
 // the sign-in goes on (continue.ts).
 import type Router from '@koa/router';
+import { isOperator } from '../../accounts/index.ts';
 import { TotpError, confirmAuthenticator } from '../../otp/index.ts';
 import { recoveryCodesPage, totpEnrolPage } from '../../../views/index.ts';
 
@@ -28,7 +29,7 @@ export function totpEnrolStep(kit: StepKit) {
         if (!(error instanceof TotpError)) throw error;
         if (error.code === 'totp.already_enrolled') return showError(ctx, config, 409, 'totp.already_enrolled');
         const enrolment = await totp.beginEnrolment(account.id, account.username ?? account.fullName);
-        return kit.render(ctx, 400, totpEnrolPage(kit.shellFor(ctx, interaction, 'totp.enrol_heading'), { ...kit.form(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: account.roles.includes('admin'), error: error.code }));
+        return kit.render(ctx, 400, totpEnrolPage(kit.shellFor(ctx, interaction, 'totp.enrol_heading'), { ...kit.form(ctx, interaction, ticket, 'totp-enrol'), ...enrolment, required: isOperator(account.roles), error: error.code }));
       }
       await notifier.notify(account.phone, 'second_factor_added');
       const next = { ...ticket, secondFactor: true, amr: [...ticket.amr, 'otp'] };
