@@ -44,6 +44,8 @@ export interface Config {
   registration: { maxPerIpPerHour: number };
   /** "Account locked" SMS per phone per day: a lock is always made, its notice is bounded. */
   accountNotices: { maxLockNoticesPerPhonePerDay: number };
+  /** The operator console's sessions: shorter than a citizen's, and ended when idle. */
+  operatorSessions: { maxSeconds: number; idleSeconds: number };
   sms: SmsConfig;
   /** Name, colour, logo and help contact shown on every page (SPEC §6). */
   province: Province;
@@ -183,6 +185,11 @@ export function loadConfig(env: Env = process.env): Config {
     registration: { maxPerIpPerHour: integer(env, 'REGISTRATION_MAX_PER_IP_PER_HOUR', 10, 1, 100000) },
     // Unlimited, a stranger's wrong passwords could send a victim ~96 lock notices a day.
     accountNotices: { maxLockNoticesPerPhonePerDay: integer(env, 'SMS_MAX_LOCK_NOTICES_PER_PHONE_PER_DAY', 3, 1, 100) },
+    // An operator can change every account: a working day at most, 15 minutes left alone.
+    operatorSessions: {
+      maxSeconds: integer(env, 'OPERATOR_SESSION_MINUTES', 480, 5, 1440) * 60,
+      idleSeconds: integer(env, 'OPERATOR_IDLE_MINUTES', 15, 1, 240) * 60,
+    },
     sms: parseSms(env, dataDir, production),
     province: parseProvince(env),
   };

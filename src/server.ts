@@ -15,6 +15,7 @@ import { createApp } from './app.ts';
 import { SmsOtp, sweepOtpRecords, TotpFactors } from './otp/index.ts';
 import { SignInLockout } from './passwords/index.ts';
 import { TicketSigner } from './interactions/index.ts';
+import { ensureConsoleClient, OperatorSessions } from './admin/index.ts';
 import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
 import { t } from './i18n/index.ts';
@@ -39,6 +40,7 @@ export interface Services {
   totp: TotpFactors;
   lockout: SignInLockout;
   notifier: AccountNotifier;
+  operatorSessions: OperatorSessions;
 }
 
 /** Database, migrations and domain services: what the server and the CLI share. */
@@ -76,6 +78,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     totp: new TotpFactors({ knex: db.knex, sealer, clock, hashKey: subkey('xacthuc/totp'), issuer: config.province.name ?? t('vi', 'layout.product_name') }),
     lockout: new SignInLockout(db.knex, clock, config.lockout),
     notifier: new AccountNotifier({ sms, logger, knex: db.knex, sealer, clock, maxLockNoticesPerPhonePerDay: config.accountNotices.maxLockNoticesPerPhonePerDay }),
+    operatorSessions: new OperatorSessions({ knex: db.knex, clock, hashKey: subkey('xacthuc/operator-session'), settings: config.operatorSessions }),
   };
 }
 
@@ -100,6 +103,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
 
   await ensureKeys(db.knex, sealer, clock);
+  await ensureConsoleClient(services.clients, config.issuer);
   let keys = await loadKeys(db.knex, sealer, clock);
   const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics }).callback();
   let handler = build();
@@ -121,8 +125,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
     }, KEY_RELOAD_SECONDS * 1000),
     setInterval(() => {
-      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep()])
-        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles }, 'expired rows swept'))
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep(), services.operatorSessions.sweep()])
+        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions }, 'expired rows swept'))
         .catch((error) => logger.error({ err: error }, 'sweep failed'));
     }, SWEEP_SECONDS * 1000),
   ];

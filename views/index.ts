@@ -9,3 +9,5 @@ export { localeOf, pageShell } from './page-shell.ts';
 export { forgotPasswordPage, newPasswordPage, noticePage } from './password-reset.ts';
 export { registerChoicePage, registerFormPage } from './register.ts';
 export { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from './security.ts';
+export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, type ConsoleNavItem } from './console.ts';
+export type { SafeHtml } from './html.ts';

@@ -10,6 +10,8 @@ export interface PageShell {
   province: Province;
   /** Where each language link points, usually the current URL with `?lang=`. */
   langSwitch: { vi: string; en: string };
+  /** A page of tables (the operator console): as wide as the screen allows, not one column. */
+  wide?: boolean;
 }
 
 const locales: readonly Locale[] = ['vi', 'en'];
@@ -84,7 +86,7 @@ export function layout(shell: PageShell, body: SafeHtml): string {
 <body>
 <a class="skip-link" href="#main">${t(locale, 'layout.skip_link')}</a>
 ${siteHeader(shell)}
-<main id="main" class="page">
+<main id="main" class="${shell.wide ? 'page page--wide' : 'page'}">
 ${body}
 </main>
 ${siteFooter(shell)}

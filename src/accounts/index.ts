@@ -5,4 +5,4 @@ export { AccountNotifier } from './notifications.ts';
 export { type FinishedRegistration, type PendingRegistration, PendingRegistrations, type RegistrationOutcome } from './pending-registrations.ts';
 export { findProvince } from './provinces.ts';
 export { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from './store.ts';
-export { OPERATOR_ROLES, isOperator, isOperatorRole, operatorRoles, type OperatorRole } from './roles.ts';
+export { OPERATOR_ROLES, PERMISSIONS, isOperator, isOperatorRole, operatorRoles, type OperatorRole, type Permission } from './roles.ts';

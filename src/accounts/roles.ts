@@ -7,6 +7,18 @@ export const OPERATOR_ROLES = ['super_admin', 'account_operator', 'integration_r
 
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
+/**
+ * The management functions (what admin/permissions.ts gives each role). A service client of the
+ * admin API is granted them one by one as scopes `admin:<function>` (oidc/claims.ts ADMIN_SCOPES).
+ */
+export const PERMISSIONS = [
+  'accounts.read', 'accounts.manage', 'accounts.reveal', 'accounts.delete',
+  'clients.read', 'clients.review', 'clients.manage',
+  'operators.manage', 'audit.read', 'dashboard.read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
 export function isOperatorRole(value: unknown): value is OperatorRole {
   return typeof value === 'string' && (OPERATOR_ROLES as readonly string[]).includes(value);
 }

@@ -7,3 +7,5 @@ export {
   type OperatorCreateDeps,
 } from './operator-create.ts';
 export { allows, reachOf, ROLE_PERMISSIONS, type Operator, type Permission, type Reach } from './permissions.ts';
+export { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleKit, consoleRoutes, ensureConsoleClient, REAUTH_SECONDS, type ConsoleDeps, type ConsoleKit, type ConsoleOperator } from './console.ts';
+export { OperatorSessions, type OperatorSession } from './operator-sessions.ts';

@@ -2,29 +2,9 @@
 // organization and person the right to use each management function; Huế 2025 Art. 14.2).
 // Pure: the console and the admin API ask `allows` before anything is read or changed, and
 // test/unit/operator-permissions.test.ts is this table read back.
-import { operatorRoles, type OperatorRole } from '../accounts/index.ts';
+import { operatorRoles, type OperatorRole, type Permission } from '../accounts/index.ts';
 
-export type Permission =
-  /** Search accounts, see one with its identifiers masked. */
-  | 'accounts.read'
-  /** Disable, enable, unlock, force a password change, end sessions, resend activation. */
-  | 'accounts.manage'
-  /** See an identifier in full (each reveal audited). */
-  | 'accounts.reveal'
-  /** Erase an account on a data-subject request. */
-  | 'accounts.delete'
-  /** See relying parties and integration requests. */
-  | 'clients.read'
-  /** Approve or reject integration requests; grant sensitive scopes. */
-  | 'clients.review'
-  /** Change, disable, rotate the secret of a relying party; issue initial access tokens. */
-  | 'clients.manage'
-  /** Give operator roles, make agencies. */
-  | 'operators.manage'
-  /** Read and export the audit log. */
-  | 'audit.read'
-  /** Daily figures: registrations, sign-ins, failures, lockouts, SMS. */
-  | 'dashboard.read';
+export type { Permission } from '../accounts/index.ts';
 
 /** How far a permission reaches: everything, or the operator's own agency only. */
 export type Reach = 'all' | 'own_agency';
@@ -52,15 +32,23 @@ export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, Readonly<Partial<Re
   agency_admin: { 'clients.read': 'own_agency', 'clients.manage': 'own_agency', 'operators.manage': 'own_agency' },
 };
 
-/** Who is acting: an operator's account, its roles, its agency. */
+/**
+ * Who is acting: an operator's account, its roles, its agency; or a service client of the admin
+ * API (no account, no role), holding the functions its access token's `admin:*` scopes name.
+ */
 export interface Operator {
-  accountId: string;
+  accountId: string | null;
   roles: readonly string[];
   agencyId: string | null;
+  /** A service client's functions, each reaching everything a super-administrator granted it. */
+  granted?: readonly Permission[];
+  /** The service client acting, for the audit log. */
+  clientId?: string;
 }
 
 /** The widest reach any of the operator's roles gives `permission`; undefined: none. */
 export function reachOf(operator: Operator, permission: Permission): Reach | undefined {
+  if (operator.granted?.includes(permission)) return 'all';
   let reach: Reach | undefined;
   for (const role of operatorRoles(operator.roles)) {
     const given = ROLE_PERMISSIONS[role][permission];

@@ -23,7 +23,10 @@ export type AuditEventType =
   | 'account.unlocked'
   | 'signin.throttled'
   | 'second_factor.added'
-  | 'password.change_required';
+  | 'password.change_required'
+  // What an operator did, through the console or the admin API (SPEC R10, R12): the target in
+  // account_id or client_id, the operator (or service client) in details.operator/serviceClient.
+  | `admin.${string}`;
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -1,6 +1,7 @@
 // What each scope releases (OpenID Connect Core §5.4, plus `national_id` for relying
 // parties that must match a person to state records). The personal number is released
 // only under its own scope, which the consent page names in plain words.
+import { PERMISSIONS } from '../accounts/index.ts';
 import type { Account } from '../accounts/index.ts';
 
 export const SCOPE_CLAIMS = {
@@ -71,3 +72,10 @@ export function accountClaims(account: Account, sub: string): Record<string, unk
   };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }
+
+/**
+ * The admin API's scopes, one per management function (accounts/roles.ts PERMISSIONS): a service
+ * client gets an access token for them by the client credentials grant, once a super-administrator
+ * granted them to it. They release no person's claims and are never asked of a person.
+ */
+export const ADMIN_SCOPES: readonly string[] = PERMISSIONS.map((permission) => `admin:${permission}`);

@@ -57,6 +57,14 @@ export function newClientSecret(method: ClientAuthMethod): string | undefined {
   return method === 'client_secret_basic' || method === 'client_secret_post' ? randomBytes(32).toString('base64url') : undefined;
 }
 
+/**
+ * Clients of xacthuc's own making, signing people in to xacthuc's own pages (the operator
+ * console): the province is both sides of the agreement, so no consent is asked for them
+ * (configuration.ts loadExistingGrant). Every other client is a third party whose requests the
+ * person approves.
+ */
+export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set(['xacthuc-console']);
+
 export class ClientStore {
   readonly #knex: Knex;
   readonly #sealer: Sealer;
@@ -81,6 +89,20 @@ export class ClientStore {
       ...(secret ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
       client_id_issued_at: issuedAt,
     };
+  }
+
+  /**
+   * Stores a client of xacthuc's own (FIRST_PARTY_CLIENT_IDS) as `metadata`, replacing what was
+   * stored: its redirect URIs follow ISSUER, which may change between starts. No secret: such
+   * clients are public and use PKCE.
+   */
+  async putFirstParty(metadata: ClientMetadata & { client_id: string }): Promise<void> {
+    if (!FIRST_PARTY_CLIENT_IDS.has(metadata.client_id)) throw new Error(`${metadata.client_id} is not a first-party client`);
+    await this.#knex('clients')
+      .insert({ client_id: metadata.client_id, metadata: JSON.stringify(metadata), client_secret_enc: null })
+      .onConflict('client_id')
+      .merge({ metadata: JSON.stringify(metadata), updated_at: this.#knex.fn.now() });
+    this.#cache.delete(metadata.client_id);
   }
 
   /**

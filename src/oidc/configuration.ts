@@ -6,9 +6,10 @@ import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { KeySet } from './keys.ts';
 import { CookieSigner } from './cookie-signer.ts';
-import { accountClaims, claimsBeyondScopes, SCOPE_CLAIMS, SCOPES } from './claims.ts';
+import { accountClaims, ADMIN_SCOPES, claimsBeyondScopes, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
 import type { Consent } from './consents.ts';
+import { FIRST_PARTY_CLIENT_IDS } from './clients.ts';
 
 /** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
 export const ACR = {
@@ -114,6 +115,13 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
       const grant = grantId ? await provider.Grant.find(grantId) : undefined;
       if (grant) return grant;
       const accountId = session?.accountId;
+      // xacthuc's own pages (the operator console) ask nobody's consent for xacthuc itself.
+      if (accountId && FIRST_PARTY_CLIENT_IDS.has(client.clientId)) {
+        const own = new provider.Grant({ accountId, clientId: client.clientId });
+        own.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
+        await own.save();
+        return own;
+      }
       const consent = accountId ? await findConsent(accountId, client.clientId) : undefined;
       if (!consent) return undefined;
       const rebuilt = new provider.Grant({ accountId, clientId: client.clientId });
@@ -123,7 +131,7 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
       return rebuilt;
     },
     claims: { ...SCOPE_CLAIMS, sid: null } as unknown as Configuration['claims'],
-    scopes: SCOPES,
+    scopes: [...SCOPES, ...ADMIN_SCOPES],
     acrValues: Object.values(ACR),
     // Code flow only: implicit and hybrid responses leak tokens (RFC 9700 §2.1.2).
     responseTypes: ['code'],
