@@ -10,7 +10,7 @@ import type { Sealer } from './secrets/index.ts';
 import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, libraryLogoutForms, type ClientStore } from './oidc/index.ts';
 import { interactionRoutes, standaloneRoutes, type TicketSigner } from './interactions/index.ts';
 import { accountConsoleRoutes } from './account-console/index.ts';
-import { consoleRoutes, type OperatorSessions } from './admin/index.ts';
+import { adminRoutes, type OperatorSessions } from './admin/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/index.ts';
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets(config.province.logo));
   const routeDeps = { ...deps, provider, csrf, consents };
-  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), consoleRoutes(routeDeps)]) {
+  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), ...adminRoutes(routeDeps)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

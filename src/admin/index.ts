@@ -9,3 +9,6 @@ export {
 export { allows, reachOf, ROLE_PERMISSIONS, type Operator, type Permission, type Reach } from './permissions.ts';
 export { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleKit, consoleRoutes, ensureConsoleClient, REAUTH_SECONDS, type ConsoleDeps, type ConsoleKit, type ConsoleOperator } from './console.ts';
 export { OperatorSessions, type OperatorSession } from './operator-sessions.ts';
+export { API_PATH, apiRoutes, type ApiArea, type ApiDeps, type ApiKit, type OpenApiPaths } from './api.ts';
+export { adminRoutes } from './routes.ts';
+export { functionsOfScope, grantAdminFunctions, ServiceClientError } from './service-clients.ts';

@@ -106,6 +106,24 @@ export class ClientStore {
   }
 
   /**
+   * Replaces the scopes a client may ask for (admin/service-clients.ts grants the admin API's).
+   * Returns false when there is no such client.
+   */
+  async setScope(clientId: string, scope: string): Promise<boolean> {
+    const updated = await this.#knex('clients')
+      .where({ client_id: clientId })
+      .update({ metadata: this.#knex.raw("jsonb_set(metadata, '{scope}', to_jsonb(?::text))", [scope]), updated_at: this.#knex.fn.now() });
+    this.#cache.delete(clientId);
+    return updated > 0;
+  }
+
+  /** A client's stored metadata (no secret), or undefined. */
+  async metadataOf(clientId: string): Promise<ClientMetadata | undefined> {
+    const row = await this.#knex('clients').select('metadata').where({ client_id: clientId }).first();
+    return row?.metadata;
+  }
+
+  /**
    * Metadata for oidc-provider, secret decrypted. Cached briefly: a token request looks
    * its client up once per request, and client changes are rare operator actions.
    */
