@@ -48,6 +48,10 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
   keys:rotate                   introduce new signing and cookie keys; the old ones are retired
                                 once what they signed has expired
   --help                        this text
+
+While the server runs on the embedded database, it runs the command, sent through its socket
+DATA_DIR/cli.sock (run the command as the user running the server); on PostgreSQL the command
+opens its own connection.
 `;
 
 const options = {

@@ -205,12 +205,14 @@ export async function runInServer(inUse: DatabaseInUseError, argv: string[], std
   return result.code;
 }
 
+/** The server's answer, or undefined when what came back is not one. */
 function answerOf(text: string): CommandAnswer | undefined {
+  let result: Partial<CommandAnswer> | null;
   try {
-    const result = JSON.parse(text) as Partial<CommandAnswer> | null;
-    if (result && Number.isInteger(result.code) && typeof result.stdout === 'string' && typeof result.stderr === 'string') return result as CommandAnswer;
+    result = JSON.parse(text) as Partial<CommandAnswer> | null;
   } catch {
-    // not an answer
+    return undefined;
   }
-  return undefined;
+  const complete = result !== null && Number.isInteger(result.code) && typeof result.stdout === 'string' && typeof result.stderr === 'string';
+  return complete ? (result as CommandAnswer) : undefined;
 }
