@@ -1,5 +1,6 @@
 // Assembles a running xacthuc: database, migrations, keys, the app, the HTTP server,
-// and the periodic work every node does (key reload, sweep of expired rows).
+// the periodic work every node does (key reload, sweep of expired rows), and on the
+// embedded database the socket operator commands reach it through.
 import { createServer, type Server } from 'node:http';
 import { hkdfSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from './clock.ts';
 import { migrateToLatest, openDatabase, type Database } from './db/index.ts';
 import { resolveSecretKey, Sealer } from './secrets/index.ts';
-import { ensureKeys, loadKeys, removeRetiredKeys, sweepExpiredModels, ClientStore } from './oidc/index.ts';
+import { ensureKeys, KEY_RELOAD_SECONDS, loadKeys, removeRetiredKeys, sweepExpiredModels, ClientStore } from './oidc/index.ts';
 import { AccountStore, PasswordSignIn, AccountNotifier, PendingRegistrations } from './accounts/index.ts';
 import { AuditLog } from './audit/index.ts';
 import { createApp } from './app.ts';
@@ -19,9 +20,8 @@ import { ensureConsoleClient, OperatorSessions } from './admin/index.ts';
 import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
 import { t } from './i18n/index.ts';
+import { listenForCommands, type CommandSocket } from './cli-socket.ts';
 
-/** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
-export const KEY_RELOAD_SECONDS = 60;
 const SWEEP_SECONDS = 10 * 60;
 
 export interface Services {
@@ -139,16 +139,29 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const { address, port } = server.address() as AddressInfo;
   logger.info({ address, port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
 
+  // Only this process may open the embedded database: `npm run cli` sends its commands here.
+  // Without the socket the provider still serves; the CLI then says it cannot reach it.
+  let commands: CommandSocket | undefined;
+  if (db.engine === 'pglite') {
+    commands = await listenForCommands(services).catch((error: unknown) => {
+      logger.error({ err: error }, 'operator command socket not opened: commands cannot run while the server runs');
+      return undefined;
+    });
+  }
+
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     closing ??= (async () => {
       for (const timer of timers) clearInterval(timer);
-      // Stop accepting; let in-flight requests finish, and the SMS sent after their answer
-      // (reset codes, account notices); then release the database.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop accepting; let in-flight requests and operator commands finish, and the SMS sent
+      // after their answer (reset codes, account notices); then release the database.
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        commands?.close(),
+      ]);
       await Promise.all([services.otp.settled(), services.notifier.settled()]);
       await db.close();
     })();

@@ -4,12 +4,17 @@ import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class DatabaseInUseError extends Error {
+  readonly dataDir: string;
+  readonly pid: number;
+
   constructor(dataDir: string, pid: number) {
     super(
       `The embedded database in ${dataDir} is in use by another xacthuc process (pid ${pid}). ` +
         'Stop that process first, or set DATABASE_URL to use PostgreSQL, which many processes can share.',
     );
     this.name = 'DatabaseInUseError';
+    this.dataDir = dataDir;
+    this.pid = pid;
   }
 }
 

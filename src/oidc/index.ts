@@ -5,6 +5,6 @@ export { type ClientMetadataField, checkClientMetadata } from './client-metadata
 export { type ClientAuthMethod, ClientStore, FIRST_PARTY_CLIENT_IDS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { ConsentStore } from './consents.ts';
-export { type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
+export { KEY_RELOAD_SECONDS, type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
 export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';

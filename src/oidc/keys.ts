@@ -67,6 +67,9 @@ async function newKeyRows(sealer: Sealer, activatesAt: Date, kinds: { signing: b
   return rows;
 }
 
+/** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
+export const KEY_RELOAD_SECONDS = 60;
+
 // Serializes key creation across nodes starting at the same moment.
 const KEYS_LOCK = 0x78616374;
 
