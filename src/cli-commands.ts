@@ -6,13 +6,13 @@ import { ConfigError } from './config.ts';
 import { DatabaseInUseError, migrateToLatest } from './db/index.ts';
 import type { Services } from './server.ts';
 import { ensureKeys, KEY_RELOAD_SECONDS, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
-import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError } from './admin/index.ts';
+import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError, grantAdminFunctions, ServiceClientError } from './admin/index.ts';
 import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, isOperator, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { hasMessage, t } from './i18n/index.ts';
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate'];
+export const COMMANDS = ['migrate', 'client:create', 'client:grant-admin', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate'];
 
 const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
 
@@ -33,6 +33,12 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
                                 and offline_access with the refresh_token grant); national_id, phone,
                                 email and address only when named here
       --application-type <web|native>
+  client:grant-admin --client-id <id> --function <function>
+                                give a service client (client_credentials grant only, with a secret or
+                                private_key_jwt) exactly these admin API functions; repeatable:
+                                accounts.read, accounts.manage, accounts.reveal, accounts.delete,
+                                clients.read, clients.review, clients.manage, operators.manage,
+                                audit.read, dashboard.read (none: takes them all away)
   account:create                create an active account (civil servants, tests)
       --type citizen  --national-id <12 digits> --full-name <name> --birthdate <YYYY-MM-DD>
                       --gender <male|female> --phone <phone> --password <password or - for stdin> [--username] [--email]
@@ -65,6 +71,8 @@ const options = {
   'backchannel-logout-uri': { type: 'string' },
   scope: { type: 'string' },
   'application-type': { type: 'string' },
+  'client-id': { type: 'string' },
+  function: { type: 'string', multiple: true },
   type: { type: 'string' },
   'national-id': { type: 'string' },
   'full-name': { type: 'string' },
@@ -198,6 +206,17 @@ async function accountRequirePasswordChange(services: Services, values: Values) 
   return { id: account.id, password_change_required: true };
 }
 
+async function clientGrantAdmin(services: Services, values: Values) {
+  const clientId = required(values, 'client-id');
+  try {
+    const functions = await grantAdminFunctions(services, clientId, values.function ?? [], { operator: null, via: 'cli' });
+    return { client_id: clientId, functions, scope: functions.map((permission) => `admin:${permission}`).join(' ') };
+  } catch (error) {
+    if (error instanceof ServiceClientError) throw new UsageError(`--client-id ${clientId}: ${error.message}`);
+    throw error;
+  }
+}
+
 async function keysRotate(services: Services) {
   await ensureKeys(services.db.knex, services.sealer, services.clock);
   const result = await rotateKeys(services.db.knex, services.sealer, services.clock, {
@@ -255,6 +274,7 @@ export async function runCommand(services: Services, argv: string[], io: Command
     let output: unknown;
     if (command === 'migrate') output = { applied: await migrateToLatest(services.db.knex) };
     else if (command === 'client:create') output = await clientCreate(services, values);
+    else if (command === 'client:grant-admin') output = await clientGrantAdmin(services, values);
     else if (command === 'account:create') output = await accountCreate(services, values, io.stdin);
     else if (command === 'admin:create') output = await accountCreate(services, values, io.stdin, ['super_admin']);
     else if (command === 'account:unlock') output = await accountUnlock(services, values);

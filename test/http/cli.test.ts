@@ -26,7 +26,7 @@ const withDatabase = cli.withDatabase;
 test.serial('--help lists every command', async (t) => {
   const { code, stdout } = await xacthucProcess('--help');
   t.is(code, 0);
-  for (const command of ['migrate', 'client:create', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate']) t.true(stdout.includes(command));
+  for (const command of ['migrate', 'client:create', 'client:grant-admin', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate']) t.true(stdout.includes(command));
 });
 
 test.serial('migrate applies the migrations, and a second run has nothing to do', async (t) => {
@@ -52,6 +52,33 @@ test.serial('client:create prints the client in RFC 7591 form with its secret on
   t.is(typeof client.client_id_issued_at, 'number');
   const row = await withDatabase((knex) => knex('clients').where({ client_id: client.client_id }).first());
   t.false(JSON.stringify(row).includes(client.client_secret), 'the secret is not stored in clear');
+});
+
+test.serial('client:grant-admin gives a service client exactly the admin functions named, and refuses an app people sign in to', async (t) => {
+  const service = JSON.parse((await xacthuc('client:create', '--name', 'Đồng bộ nhân sự', '--grant-type', 'client_credentials')).stdout);
+  const granted = await xacthuc('client:grant-admin', '--client-id', service.client_id, '--function', 'accounts.read', '--function', 'audit.read');
+  t.is(granted.code, 0, granted.stderr);
+  t.deepEqual(JSON.parse(granted.stdout).functions, ['accounts.read', 'audit.read']);
+  const narrowed = await xacthuc('client:grant-admin', '--client-id', service.client_id, '--function', 'audit.read');
+  t.deepEqual(JSON.parse(narrowed.stdout).functions, ['audit.read'], 'the list replaces what was granted');
+  const scope = await withDatabase(async (knex) => (await knex('clients').where({ client_id: service.client_id }).first()).metadata.scope);
+  t.true(scope.split(' ').includes('admin:audit.read'));
+  t.false(scope.split(' ').includes('admin:accounts.read'));
+
+  const app = JSON.parse((await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb')).stdout);
+  for (const args of [
+    ['--client-id', app.client_id, '--function', 'accounts.read'],
+    ['--client-id', service.client_id, '--function', 'root'],
+    ['--client-id', 'xt_khong_co', '--function', 'audit.read'],
+    ['--function', 'audit.read'],
+  ]) {
+    const refused = await xacthuc('client:grant-admin', ...args);
+    t.is(refused.code, 64, args.join(' '));
+    t.is(refused.stderr.trim().split('\n').length, 1, 'one line says why');
+  }
+  const events = await withDatabase((knex) => knex('audit_events').where({ type: 'admin.client.admin_functions_granted', client_id: service.client_id }));
+  t.is(events.length, 2);
+  t.is(events[0].details.via, 'cli');
 });
 
 test.serial('client:create refuses invalid metadata with a clear message and stores nothing', async (t) => {
