@@ -20,7 +20,7 @@ import type { Knex } from '../db/index.ts';
 import { type Csrf, formErrors, readForm, requestFacts, showError } from '../http/index.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { ACR, type ClientStore } from '../oidc/index.ts';
-import { consoleHomePage, consoleLayout, consoleReauthPage, noticePage, pageShell, type ConsoleFrame, type ConsoleNavItem, type SafeHtml } from '../../views/index.ts';
+import { consoleHomePage, consoleLayout, consoleReauthPage, localeOf, noticePage, pageShell, type ConsoleFrame, type ConsoleNavItem, type SafeHtml } from '../../views/index.ts';
 import { allows, type Operator, type Permission } from './permissions.ts';
 import type { OperatorSessions } from './operator-sessions.ts';
 
@@ -281,6 +281,8 @@ export function consoleRoutes(deps: ConsoleDeps, areas: readonly ((router: Route
     const account = session ? await accounts.findById(session.accountId) : undefined;
     if (!session || !account || account.status !== 'active' || !isOperator(account.roles)) {
       if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+        // A language chosen on the address (`/admin?lang=en`) is kept for the sign-in pages.
+        localeOf(ctx);
         ctx.status = 303;
         ctx.redirect(`${CONSOLE_PATH}/login?${new URLSearchParams({ return: consolePath(ctx.url) })}`);
         return;

@@ -5,6 +5,7 @@ import type { Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { t, type Locale, type MessageKey } from '../i18n/index.ts';
 import { localeOf, pageShell } from '../../views/index.ts';
+import { clientNameIn } from '../oidc/index.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -29,9 +30,10 @@ export async function finish(ctx: Context, provider: Provider, result: Parameter
 }
 
 /** The app a sign-in or consent page names: its registered name and logo, else its id. */
-export async function clientShown(provider: Provider, interaction: Interaction): Promise<{ name: string; logoUri?: string }> {
-  const client = await provider.Client.find(String(interaction.params.client_id));
-  return { name: client?.clientName ?? String(interaction.params.client_id), logoUri: client?.logoUri };
+export async function clientShown(provider: Provider, interaction: Interaction, locale: Locale): Promise<{ name: string; logoUri?: string }> {
+  const clientId = String(interaction.params.client_id);
+  const client = await provider.Client.find(clientId);
+  return { name: clientNameIn(locale, clientId, client?.clientName) ?? clientId, logoUri: client?.logoUri };
 }
 
 /** Where a flow that can run inside an interaction or on its own keeps its pages. */

@@ -47,7 +47,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   async function renderConsent(ctx: Context, interaction: Interaction) {
     const shell = pageShell(ctx, config, 'consent.title', localeOf(ctx, interaction.params.ui_locales));
-    const client = await clientShown(provider, interaction);
+    const client = await clientShown(provider, interaction, shell.locale);
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     const scopes = details.missingOIDCScope ?? [];
     const claims = (details.missingOIDCClaims ?? []).filter((claim) => !PROTOCOL_CLAIMS.includes(claim));

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import type { Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
+import { t, type Locale, type MessageKey } from '../i18n/index.ts';
 
 const SECRET_PURPOSE = 'clients.client_secret';
 const CACHE_MS = 5_000;
@@ -63,7 +64,13 @@ export function newClientSecret(method: ClientAuthMethod): string | undefined {
  * (configuration.ts loadExistingGrant). Every other client is a third party whose requests the
  * person approves.
  */
-export const FIRST_PARTY_CLIENT_IDS: ReadonlySet<string> = new Set(['xacthuc-console']);
+export const FIRST_PARTY_CLIENTS: ReadonlyMap<string, MessageKey> = new Map([['xacthuc-console', 'console.title']]);
+
+/** The name a page shows for a client: a first-party client's in the page's language, else its registered name. */
+export function clientNameIn(locale: Locale, clientId: string, registeredName: string | undefined): string | undefined {
+  const own = FIRST_PARTY_CLIENTS.get(clientId);
+  return own ? t(locale, own) : registeredName;
+}
 
 export class ClientStore {
   readonly #knex: Knex;
@@ -92,12 +99,12 @@ export class ClientStore {
   }
 
   /**
-   * Stores a client of xacthuc's own (FIRST_PARTY_CLIENT_IDS) as `metadata`, replacing what was
+   * Stores a client of xacthuc's own (FIRST_PARTY_CLIENTS) as `metadata`, replacing what was
    * stored: its redirect URIs follow ISSUER, which may change between starts. No secret: such
    * clients are public and use PKCE.
    */
   async putFirstParty(metadata: ClientMetadata & { client_id: string }): Promise<void> {
-    if (!FIRST_PARTY_CLIENT_IDS.has(metadata.client_id)) throw new Error(`${metadata.client_id} is not a first-party client`);
+    if (!FIRST_PARTY_CLIENTS.has(metadata.client_id)) throw new Error(`${metadata.client_id} is not a first-party client`);
     await this.#knex('clients')
       .insert({ client_id: metadata.client_id, metadata: JSON.stringify(metadata), client_secret_enc: null })
       .onConflict('client_id')

@@ -9,7 +9,7 @@ import { CookieSigner } from './cookie-signer.ts';
 import { accountClaims, ADMIN_SCOPES, claimsBeyondScopes, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
 import type { Consent } from './consents.ts';
-import { FIRST_PARTY_CLIENT_IDS } from './clients.ts';
+import { FIRST_PARTY_CLIENTS } from './clients.ts';
 
 /** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
 export const ACR = {
@@ -116,7 +116,7 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
       if (grant) return grant;
       const accountId = session?.accountId;
       // xacthuc's own pages (the operator console) ask nobody's consent for xacthuc itself.
-      if (accountId && FIRST_PARTY_CLIENT_IDS.has(client.clientId)) {
+      if (accountId && FIRST_PARTY_CLIENTS.has(client.clientId)) {
         const own = new provider.Grant({ accountId, clientId: client.clientId });
         own.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
         await own.save();

@@ -2,7 +2,7 @@ export { accountOfRevokedGrant, revokeAccountSessions, sweepExpiredModels } from
 export { sendBackchannelLogouts } from './backchannel-logout.ts';
 export { ADMIN_SCOPES, PROTOCOL_CLAIMS } from './claims.ts';
 export { type ClientMetadataField, checkClientMetadata } from './client-metadata.ts';
-export { type ClientAuthMethod, ClientStore, FIRST_PARTY_CLIENT_IDS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
+export { type ClientAuthMethod, ClientStore, clientNameIn, FIRST_PARTY_CLIENTS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { ConsentStore } from './consents.ts';
 export { KEY_RELOAD_SECONDS, type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';

@@ -16,6 +16,7 @@ import type { SmsOtp } from '../../otp/index.ts';
 import { hashPassword } from '../../passwords/index.ts';
 import { answerPage, flowBase, flowShell, wayToSignIn, type Interaction } from '../respond.ts';
 import { sendCode, type CodeFailure } from '../send-code.ts';
+import { clientNameIn } from '../../oidc/index.ts';
 
 export interface RegistrationDeps {
   config: Config;
@@ -41,8 +42,9 @@ export function registrationKit(deps: RegistrationDeps) {
   async function clientName(ctx: Context): Promise<string | undefined> {
     const interaction = ctx.state.interaction as Interaction | undefined;
     if (!interaction) return undefined;
-    const client = await provider.Client.find(String(interaction.params.client_id));
-    return client?.clientName;
+    const clientId = String(interaction.params.client_id);
+    const client = await provider.Client.find(clientId);
+    return clientNameIn(flowShell(ctx, config, 'register.title').locale, clientId, client?.clientName);
   }
 
   /** Back to the sign-in page of the interaction; on its own, there is none to go back to. */

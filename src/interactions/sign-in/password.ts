@@ -26,7 +26,7 @@ export function passwordStep(deps: PasswordStepDeps, proceed: StepKit['proceed']
 
   async function renderLogin(ctx: Context, interaction: Interaction, status: number, identifier?: string, error?: MessageKey, errorParams?: Record<string, number>) {
     const shell = pageShell(ctx, config, 'login.title', localeOf(ctx, interaction.params.ui_locales));
-    const client = await clientShown(provider, interaction);
+    const client = await clientShown(provider, interaction, shell.locale);
     ctx.status = status;
     ctx.type = 'html';
     ctx.body = loginPage(shell, {
