@@ -255,8 +255,11 @@ export function consoleRoutes(deps: ConsoleDeps, areas: readonly ((router: Route
       return showError(ctx, config, 403, 'console.not_operator');
     }
     if (code.acr !== ACR.secondFactor) return showError(ctx, config, 403, 'console.second_factor_required');
-    // prompt=login: the person proved who they are for this very code, at most its 60 s ago.
-    const authenticatedAt = clock.now();
+    // prompt=login: the person proved who they are for this very code, at most its 60 s ago, with
+    // the password the account has now (changed during this sign-in perhaps, on a node whose clock
+    // runs ahead): the session starts after that change, or the check below would end it at once.
+    const now = clock.now();
+    const authenticatedAt = account.passwordChangedAt && account.passwordChangedAt > now ? account.passwordChangedAt : now;
     const current = ctx.cookies.get(SESSION_COOKIE);
     if (login.reauth && current && (await operatorSessions.reauthenticated(current, account.id, authenticatedAt))) {
       await audit.record({ type: 'admin.operator.reauthenticated', accountId: account.id, clientId: CONSOLE_CLIENT_ID, ...requestFacts(ctx), details: { operator: account.id } });
@@ -279,7 +282,10 @@ export function consoleRoutes(deps: ConsoleDeps, areas: readonly ((router: Route
   const signedIn = async (ctx: Context, next: Next) => {
     const session = await operatorSessions.use(ctx.cookies.get(SESSION_COOKIE));
     const account = session ? await accounts.findById(session.accountId) : undefined;
-    if (!session || !account || account.status !== 'active' || !isOperator(account.roles)) {
+    // A password changed or reset since the operator signed in ends the session, as it ends every
+    // session at the provider: whoever had the old password keeps no way into the console.
+    const passwordChanged = Boolean(session && account?.passwordChangedAt && account.passwordChangedAt > session.authenticatedAt);
+    if (!session || !account || account.status !== 'active' || !isOperator(account.roles) || passwordChanged) {
       if (ctx.method === 'GET' || ctx.method === 'HEAD') {
         // A language chosen on the address (`/admin?lang=en`) is kept for the sign-in pages.
         localeOf(ctx);

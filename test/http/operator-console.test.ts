@@ -208,3 +208,19 @@ test.serial('a callback with a forged state, another browser’s state, a code m
   t.false(await consoleOpens(stranger));
   t.is((await server.services.db.knex('operator_sessions').where({ account_id: operator.account.id })).length, 1, 'one session: the one signed in');
 });
+
+test.serial('the console session ends when the operator loses the role, the account is disabled, or the password is changed', async (t) => {
+  for (const change of ['role', 'status', 'password'] as const) {
+    const operator = await createTestOperator(server, ['account_operator']);
+    now += 60_000;
+    const agent = new UserAgent();
+    await signInToConsole(server, agent, operator, epoch());
+    t.true(await consoleOpens(agent), change);
+    now += 1_000;
+    const accounts = server.services.db.knex('accounts').where({ id: operator.account.id });
+    if (change === 'role') await accounts.update({ roles: JSON.stringify([]) });
+    if (change === 'status') await accounts.update({ status: 'disabled' });
+    if (change === 'password') await server.services.accounts.setPassword(operator.account.id, operator.account.passwordHash!, new Date(now));
+    t.false(await consoleOpens(agent), `after the ${change} changed`);
+  }
+});
