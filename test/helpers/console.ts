@@ -32,22 +32,21 @@ export async function createTestOperator(server: TestServer, roles: string[], op
 
 /**
  * Signs `operator` in to the console from `agent`, starting at `path`; returns the page the console
- * ends on. `epochSeconds` is the time the authenticator codes are made for (the server's clock).
+ * ends on, or, with `stopAt`, the redirect that reaches it (the console's callback, unanswered).
+ * `epochSeconds` is the time the authenticator codes are made for (the server's clock).
  */
-export async function signInToConsole(server: TestServer, agent: UserAgent, operator: TestOperator, epochSeconds: number, path = '/admin'): Promise<Page> {
+export async function signInToConsole(server: TestServer, agent: UserAgent, operator: TestOperator, epochSeconds: number, path = '/admin', stopAt?: string): Promise<Page> {
   const login = await agent.get(`${server.url}${path}`);
   const form = readForm(login);
-  let page = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: operator.nationalId, password: operator.password } });
+  const page = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: operator.nationalId, password: operator.password } }, stopAt);
   if (!operator.secret) {
     const secret = /<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(page.body)?.[1]?.replace(/ /g, '');
     if (!secret) return page;
     operator.secret = secret;
     const enrol = readForm(page);
-    const codes = await agent.submit(page, { action: enrol.action, fields: { ...enrol.fields, code: await generate({ secret, epoch: epochSeconds }) } });
-    const next = readForm(codes);
-    return agent.submit(codes, next);
+    const codes = await agent.submit(page, { action: enrol.action, fields: { ...enrol.fields, code: await generate({ secret, epoch: epochSeconds }) } }, stopAt);
+    return agent.submit(codes, readForm(codes), stopAt);
   }
   const totp = readForm(page);
-  page = await agent.submit(page, { action: totp.action, fields: { ...totp.fields, code: await generate({ secret: operator.secret, epoch: epochSeconds }) } });
-  return page;
+  return agent.submit(page, { action: totp.action, fields: { ...totp.fields, code: await generate({ secret: operator.secret, epoch: epochSeconds }) } }, stopAt);
 }

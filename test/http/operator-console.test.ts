@@ -64,15 +64,7 @@ test.serial('the console’s session cookie is HttpOnly, SameSite=Strict, for /a
   const operator = await createTestOperator(server, ['auditor']);
   now += 60_000;
   const agent = new UserAgent();
-  const login = await agent.get(`${server.url}/admin`);
-  const form = readForm(login);
-  let page = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: operator.nationalId, password: operator.password } }, `${server.url}/admin/callback`);
-  // Enrol, then stop right before the console's callback to read its answer's cookie.
-  const { generate } = await import('otplib');
-  const secret = /<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(page.body)![1]!.replace(/ /g, '');
-  const enrol = readForm(page);
-  const codes = await agent.submit(page, { action: enrol.action, fields: { ...enrol.fields, code: await generate({ secret, epoch: epoch() }) } });
-  page = await agent.submit(codes, readForm(codes), `${server.url}/admin/callback`);
+  const page = await signInToConsole(server, agent, operator, epoch(), '/admin', `${server.url}/admin/callback`);
   const answer = await agent.request(page.url);
   const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('xt_console='));
   t.truthy(cookie);
@@ -172,14 +164,7 @@ test.serial('a callback with a forged state, another browser’s state, a code m
   const operator = await createTestOperator(server, ['super_admin']);
   now += 60_000;
   const agent = new UserAgent();
-  const login = await agent.get(`${server.url}/admin`);
-  const form = readForm(login);
-  const enrolPage = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: operator.nationalId, password: operator.password } });
-  const { generate } = await import('otplib');
-  const secret = /<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(enrolPage.body)![1]!.replace(/ /g, '');
-  const enrol = readForm(enrolPage);
-  const codes = await agent.submit(enrolPage, { action: enrol.action, fields: { ...enrol.fields, code: await generate({ secret, epoch: epoch() }) } });
-  const atCallback = await agent.submit(codes, readForm(codes), `${server.url}/admin/callback`);
+  const atCallback = await signInToConsole(server, agent, operator, epoch(), '/admin', `${server.url}/admin/callback`);
   const callback = new URL(atCallback.url);
 
   const forged = new URL(callback);
