@@ -2,7 +2,7 @@ import { html, type SafeHtml } from './html.ts';
 import { hasMessage, t, type Locale } from '../src/i18n/index.ts';
 import { csrfField } from './components.ts';
 import { clientLogo, layout, type PageShell } from './layout.ts';
-import { choiceField, type ConsentOffer } from '../src/oidc/index.ts';
+import type { ConsentOffer } from '../src/oidc/index.ts';
 
 export interface ConsentItems {
   scopes: string[];
@@ -22,6 +22,11 @@ export interface ConsentProps {
   offer: ConsentOffer;
   /** What the person allowed this app before (their consent in force); asked again, it is not listed here. */
   granted: ConsentItems;
+}
+
+/** The form field of an offered datum's box; its value is `yes` when ticked. */
+export function choiceField(kind: 'scope' | 'claim', name: string): string {
+  return `${kind}:${name}`;
 }
 
 // A scope or claim without a plain description is shown by its technical name rather than

@@ -6,7 +6,7 @@ import { errors, type Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { type Csrf, FormError, readForm, formErrors, requestFacts, showError } from '../http/index.ts';
-import { localeOf, pageShell, consentPage } from '../../views/index.ts';
+import { choiceField, localeOf, pageShell, consentPage } from '../../views/index.ts';
 import { AgencyStore, applyConsent, consentDecision, consentOffer, type ConsentShown, type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
 import { clientShown, finish, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration/index.ts';
@@ -73,7 +73,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   async function appShown(interaction: Interaction): Promise<ConsentShown & { logoUri?: string }> {
     const shown = await clientShown(provider, interaction);
     const client = await provider.Client.find(String(interaction.params.client_id));
-    const { purpose, agencyId } = (client ?? {}) as { purpose?: string; agencyId?: string };
+    // oidc-provider keeps extra metadata under its registered (snake_case) name.
+    const { purpose, agency_id: agencyId } = (client ?? {}) as { purpose?: string; agency_id?: string };
     const agency = agencyId ? await agencies.findById(agencyId) : undefined;
     return { clientName: shown.name, logoUri: shown.logoUri, ...(agency ? { agency: agency.name } : {}), ...(purpose ? { purpose } : {}) };
   }
@@ -138,7 +139,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     // Only what the page offered can be granted: the same offer, made again from the same
     // request and the consent in force, whatever else the form carries.
     const earlier = await consents.find(accountId, clientId);
-    const { granted, refused } = consentDecision(consentOffer(missingItems(interaction), requestedItems(interaction.params), earlier), form);
+    const { granted, refused } = consentDecision(consentOffer(missingItems(interaction), requestedItems(interaction.params), earlier), (kind, name) => form[choiceField(kind, name)] === 'yes');
     const { logoUri: _logo, ...shown } = await appShown(interaction);
     // The person's decision, kept apart from the Grant (revoking tokens does not undo it), with
     // what the page showed and its audit event, in one transaction: no consent without its

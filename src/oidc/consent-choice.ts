@@ -45,18 +45,13 @@ export function consentOffer(missing: ConsentItems, requested: ConsentItems, ear
   };
 }
 
-/** The form field of an offered item's box; its value is `yes` when ticked. */
-export function choiceField(kind: 'scope' | 'claim', name: string): string {
-  return `${kind}:${name}`;
-}
-
 /**
  * The decision a posted consent form makes of `offer`: a ticked box grants its item, an
- * unticked one refuses it, a required scope is granted; anything the form names that the page
- * did not offer (a scope the app did not ask for, a forged field) counts for nothing.
+ * unticked one refuses it, a required scope is granted. Only the offered items are looked up
+ * in the form: anything else it names (a scope the app did not ask for, a forged field)
+ * counts for nothing.
  */
-export function consentDecision(offer: ConsentOffer, form: Readonly<Record<string, string>>): { granted: ConsentItems; refused: ConsentItems } {
-  const ticked = (kind: 'scope' | 'claim', name: string) => form[choiceField(kind, name)] === 'yes';
+export function consentDecision(offer: ConsentOffer, ticked: (kind: 'scope' | 'claim', name: string) => boolean): { granted: ConsentItems; refused: ConsentItems } {
   const scopes = offer.scopes.filter((scope) => scope.required || ticked('scope', scope.name)).map((scope) => scope.name);
   const claims = offer.claims.filter((claim) => ticked('claim', claim.name)).map((claim) => claim.name);
   return {

@@ -7,7 +7,7 @@ export { type ClientAuthMethod, ClientStore, type NewClient, type RegisteredClie
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { type Consent, type ConsentItems, type ConsentRecord, type ConsentShown, ConsentStore } from './consents.ts';
 export { type ConsentWithdrawalDeps, withdrawConsent } from './consent-withdrawal.ts';
-export { applyConsent, choiceField, consentDecision, consentOffer, type ConsentOffer } from './consent-choice.ts';
+export { applyConsent, consentDecision, consentOffer, type ConsentOffer } from './consent-choice.ts';
 export { type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
 export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';

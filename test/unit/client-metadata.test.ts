@@ -9,6 +9,7 @@ const portal: NewClient = {
   postLogoutRedirectUris: ['https://dichvucong.hue.gov.vn/bye'],
   grantTypes: [],
   authMethod: 'client_secret_basic',
+  purpose: 'Nộp hồ sơ và theo dõi thủ tục hành chính trực tuyến',
 };
 
 function refusal(changes: Partial<NewClient>): { field: ClientMetadataField; error: string; detail: string } | undefined {
@@ -116,6 +117,7 @@ test('the detail quotes the refused value, so the operator sees which URI is wro
 test('the claims parameter is held to the allowed scopes: a claim of another scope is named, protocol and unknown claims are not', (t) => {
   const claims = { userinfo: { name: null, national_id: null, x_custom: null }, id_token: { tax_code: { essential: true }, acr: null, phone_number: null } };
   t.deepEqual(claimsBeyondScopes(claims, 'openid profile').sort(), ['national_id', 'phone_number', 'tax_code']);
-  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id'), []);
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id'), ['tax_code'], 'the tax code is the organization scope\'s');
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id organization'), []);
   t.deepEqual(claimsBeyondScopes(claims, undefined), [], 'a client registered before allowed scopes existed is not limited');
 });
