@@ -84,20 +84,17 @@ export function statementProblem(value: string): string | undefined {
 }
 
 /**
- * The sectors of a client's redirect URIs (OpenID Connect Core §8.1): each URI's host, or a
- * native app's own scheme, which names the app (RFC 8252 §7.1) where there is no host. A native
- * app's loopback URIs (RFC 8252 §7.3) are any app's on that device: they count only when the app
- * has no other. A pairwise subject is computed per sector (configuration.ts pairwiseIdentifier).
+ * The hosts of a client's redirect URIs, as oidc-provider counts them for a pairwise subject
+ * (OpenID Connect Core §8.1): more than one needs a sector_identifier_uri. A native app's own
+ * scheme has no host: its sector is the scheme, which names the app (RFC 8252 §7.1), rather than
+ * the empty host every such app would share (configuration.ts pairwiseIdentifier).
  */
-export function redirectSectors(redirectUris: readonly string[], applicationType: string | undefined): string[] {
+export function redirectSectors(redirectUris: readonly string[]): string[] {
   const sectors = redirectUris.flatMap((uri) => {
     const url = URL.parse(uri);
-    if (url === null) return [];
-    const scheme = url.protocol.slice(0, -1);
-    return [{ sector: scheme === 'http' || scheme === 'https' ? url.host : scheme, loopback: scheme === 'http' && isLoopback(url.hostname) }];
+    return url === null ? [] : [url.host === '' ? url.protocol.slice(0, -1) : url.host];
   });
-  const kept = applicationType === 'native' && sectors.some((entry) => !entry.loopback) ? sectors.filter((entry) => !entry.loopback) : sectors;
-  return [...new Set(kept.map((entry) => entry.sector))];
+  return [...new Set(sectors)];
 }
 
 /** The value as the operator should see it: quoted, with anything invisible escaped. */
@@ -170,6 +167,15 @@ export function checkClientMetadata(input: NewClient): ClientMetadataCheck {
   const grantTypes = input.grantTypes.length ? input.grantTypes : DEFAULT_GRANT_TYPES;
   const signsPeopleIn = grantTypes.includes('authorization_code');
 
+  let scope = defaultScope(grantTypes);
+  if (input.scope !== undefined) {
+    const asked = input.scope.trim().split(/ +/);
+    const unknown = asked.find((value) => !SCOPES.includes(value));
+    if (unknown !== undefined) return problem('scope', `${quoted(unknown)} is not a scope of this provider (${SCOPES.join(', ')})`);
+    // oidc-provider drops offline_access silently for such a client: say so at registration.
+    if (asked.includes('offline_access') && !grantTypes.includes('refresh_token')) return problem('scope', 'offline_access needs the refresh_token grant');
+    scope = SCOPES.filter((value) => asked.includes(value)).join(' ');
+  }
   // Decree 13/2023 Art. 3, 11.2: personal data is processed for a stated purpose, and the person
   // is told it before consenting; the consent page shows it.
   let purpose: string | undefined;
@@ -182,18 +188,9 @@ export function checkClientMetadata(input: NewClient): ClientMetadataCheck {
   }
   if (input.agency !== undefined && input.agency.normalize('NFC').trim() === '') return problem('agency', 'is empty');
 
-  const subject = checkSubject(input, signsPeopleIn, applicationType);
+  const subject = checkSubject(input, signsPeopleIn);
   if (!subject.ok) return subject;
 
-  let scope = defaultScope(grantTypes);
-  if (input.scope !== undefined) {
-    const asked = input.scope.trim().split(/ +/);
-    const unknown = asked.find((value) => !SCOPES.includes(value));
-    if (unknown !== undefined) return problem('scope', `${quoted(unknown)} is not a scope of this provider (${SCOPES.join(', ')})`);
-    // oidc-provider drops offline_access silently for such a client: say so at registration.
-    if (asked.includes('offline_access') && !grantTypes.includes('refresh_token')) return problem('scope', 'offline_access needs the refresh_token grant');
-    scope = SCOPES.filter((value) => asked.includes(value)).join(' ');
-  }
   const agency = input.agency?.normalize('NFC').trim();
   return { ok: true, value: { ...input, name, grantTypes, scope, ...subject.value, ...(purpose === undefined ? {} : { purpose }), ...(agency === undefined ? {} : { agency }) } };
 }
@@ -207,7 +204,7 @@ type SubjectCheck = { ok: true; value: Pick<CheckedClient, 'subjectType' | 'publ
  * need a sector_identifier_uri listing them (OpenID Connect Core §8.1), or one app could split
  * itself across hosts. A client that signs no one in issues no `sub`, and gets neither.
  */
-function checkSubject(input: NewClient, signsPeopleIn: boolean, applicationType: 'web' | 'native'): SubjectCheck {
+function checkSubject(input: NewClient, signsPeopleIn: boolean): SubjectCheck {
   const subjectType = input.subjectType ?? 'pairwise';
   const reason = input.publicSubjectReason?.normalize('NFC').trim();
   if (subjectType !== 'pairwise' && subjectType !== 'public') return problem('subject_type', `${quoted(String(subjectType))} is neither pairwise nor public`);
@@ -224,9 +221,9 @@ function checkSubject(input: NewClient, signsPeopleIn: boolean, applicationType:
     return { ok: true, value: { subjectType, publicSubjectReason: reason } };
   }
   if (reason !== undefined) return problem('public_subject_reason', 'applies only with a public subject type');
-  const sectors = redirectSectors(input.redirectUris, applicationType);
+  const sectors = redirectSectors(input.redirectUris);
   if (sectors.length > 1 && input.sectorIdentifierUri === undefined) {
-    return problem('redirect_uris', `are on several hosts (${sectors.join(', ')}): a pairwise subject needs one sector; give a sector identifier URI listing them all, or register one client per host (OpenID Connect Core §8.1)`);
+    return problem('redirect_uris', `are on several hosts (${sectors.join(', ')}): a pairwise subject needs one sector; give a sector identifier URI listing them all, register one client per host, or ask for public subjects with their reason (OpenID Connect Core §8.1)`);
   }
   return { ok: true, value: { subjectType } };
 }

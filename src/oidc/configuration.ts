@@ -36,9 +36,9 @@ function checkExtraClientMetadata(key: string, value: unknown, metadata: Record<
  * native app's own scheme is its sector: oidc-provider would take its empty host, one sector
  * shared by every such app.
  */
-function sectorOf(client: { sectorIdentifierUri?: string; sectorIdentifier?: string; redirectUris?: readonly string[]; applicationType?: string }): string {
+function sectorOf(client: { sectorIdentifierUri?: string; sectorIdentifier?: string; redirectUris?: readonly string[] }): string {
   if (client.sectorIdentifierUri) return client.sectorIdentifier!;
-  return redirectSectors(client.redirectUris ?? [], client.applicationType)[0] ?? client.sectorIdentifier ?? '';
+  return redirectSectors(client.redirectUris ?? [])[0] ?? client.sectorIdentifier ?? '';
 }
 
 /** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
