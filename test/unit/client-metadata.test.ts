@@ -28,6 +28,9 @@ const accepted: Array<[string, Partial<NewClient>]> = [
   ['an https back-channel logout URI', { backchannelLogoutUri: 'https://hues.vn/backchannel' }],
   ['a loopback jwks_uri', { authMethod: 'private_key_jwt', jwksUri: 'http://127.0.0.1:4000/jwks' }],
   ['no post-logout redirect URI', { postLogoutRedirectUris: [] }],
+  ['a public subject with its reason', { subjectType: 'public', publicSubjectReason: 'Cổng của tỉnh đối chiếu hồ sơ một cửa' }],
+  ['pairwise redirect URIs on several hosts with a sector identifier URI', { redirectUris: ['https://a.hue.gov.vn/cb', 'https://b.hue.gov.vn/cb'], sectorIdentifierUri: 'https://a.hue.gov.vn/sector.json' }],
+  ['a client-credentials client with no purpose and no subject', { grantTypes: ['client_credentials'], redirectUris: [], postLogoutRedirectUris: [], purpose: undefined }],
 ];
 
 for (const [label, changes] of accepted) {
@@ -71,6 +74,16 @@ const refused: Array<[string, Partial<NewClient>, ClientMetadataField]> = [
   ['a name of 101 characters', { name: 'Ứ'.repeat(101) }, 'client_name'],
   ['an unknown scope', { scope: 'openid profile everything' }, 'scope'],
   ['offline_access without the refresh_token grant', { grantTypes: ['authorization_code'], scope: 'openid offline_access' }, 'scope'],
+  ['no purpose for an app that signs people in', { purpose: undefined }, 'purpose'],
+  ['a purpose of 501 characters', { purpose: 'ư'.repeat(501) }, 'purpose'],
+  ['a purpose with a right-to-left override', { purpose: 'Đặt lịch \u202Ekhám' }, 'purpose'],
+  ['a purpose of blanks', { purpose: '   ' }, 'purpose'],
+  ['an empty agency name', { agency: ' ' }, 'agency'],
+  ['a public subject without its reason', { subjectType: 'public' }, 'public_subject_reason'],
+  ['a reason for a pairwise subject', { publicSubjectReason: 'Vì cần' }, 'public_subject_reason'],
+  ['pairwise redirect URIs on several hosts', { redirectUris: ['https://a.hue.gov.vn/cb', 'https://b.hue.gov.vn/cb'] }, 'redirect_uris'],
+  ['a subject type for a client that signs no one in', { grantTypes: ['client_credentials'], subjectType: 'public', publicSubjectReason: 'Vì cần' }, 'subject_type'],
+  ['a sector identifier URI on plain http', { sectorIdentifierUri: 'http://hues.vn/sector.json' }, 'sector_identifier_uri'],
 ];
 
 for (const [label, changes, field] of refused) {
@@ -106,6 +119,15 @@ test('sensitive scopes are allowed when named, once each, in a stable order', (t
   const result = checkClientMetadata({ ...portal, scope: 'national_id openid  phone openid' });
   t.true(result.ok);
   if (result.ok) t.is(result.value.scope, 'openid phone national_id');
+});
+
+test('a new client is pairwise by default; its purpose is stored in NFC', (t) => {
+  const result = checkClientMetadata({ ...portal, purpose: ' Nộp hồ sơ trực tuyến '.normalize('NFD') });
+  t.true(result.ok);
+  if (result.ok) {
+    t.is(result.value.subjectType, 'pairwise');
+    t.is(result.value.purpose, 'Nộp hồ sơ trực tuyến'.normalize('NFC'));
+  }
 });
 
 test('the detail quotes the refused value, so the operator sees which URI is wrong', (t) => {
