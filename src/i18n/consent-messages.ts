@@ -4,7 +4,7 @@
 // typed by `vi`, so a key missing in either fails the type check.
 const vi = {
   'consent.choose_note': 'Bỏ chọn những thông tin bạn không muốn chia sẻ. Ứng dụng chỉ nhận được những gì bạn để chọn.',
-  'consent.required_note': ' (bắt buộc để đăng nhập)',
+  'consent.required_note': 'Bắt buộc để đăng nhập: ứng dụng cần biết đó là bạn.',
   'consent.agency_label': 'Đơn vị vận hành',
   'consent.purpose_label': 'Mục đích sử dụng thông tin',
   'scope.organization': 'Thông tin tổ chức: mã số thuế, tên tổ chức và loại tài khoản',
@@ -14,7 +14,7 @@ const vi = {
 
 const en: Record<keyof typeof vi, string> = {
   'consent.choose_note': 'Untick anything you do not want to share. The app receives only what stays ticked.',
-  'consent.required_note': ' (needed to sign in)',
+  'consent.required_note': 'Needed to sign in: the app must know it is you.',
   'consent.agency_label': 'Operated by',
   'consent.purpose_label': 'What the information is used for',
   'scope.organization': 'Your organization: tax code, name and account type',

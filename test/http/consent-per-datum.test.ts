@@ -10,6 +10,7 @@ import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBAC
 import { ENDPOINT_HOSTS, startRelyingPartyEndpoint } from '../helpers/relying-party-endpoint.ts';
 import { AgencyStore, ConsentStore, createProvider, loadKeys, withdrawConsent } from '../../src/oidc/index.ts';
 import { t as translate } from '../../src/i18n/index.ts';
+import { createOrganizationAccount } from '../../src/admin/index.ts';
 
 let server: TestServer;
 const AGENCY = 'Sở Khoa học và Công nghệ tỉnh Thử Nghiệm';
@@ -268,4 +269,23 @@ test('a public subject is given with its reason, stored with the client; the app
   const start = await startAuthorization(rp, { scope: 'openid' });
   const tokens = await completeFlow(rp, start, await signInThroughPages(new UserAgent(), start, citizen.nationalId, citizen.password));
   t.is(decodeJwt(tokens.id_token!).sub, citizen.account.id);
+});
+
+test('the organization scope releases an enterprise\'s tax code, name and account type; national_id says whether VNeID proved the number', async (t) => {
+  const client = await createTestClient(server, { scope: 'openid national_id organization' });
+  const rp = await discover(server, client);
+  const password = 'Mật-khẩu-Tổ-chức-2026';
+  await createOrganizationAccount(server.services, { taxCode: '0100109106-001', orgName: 'Chi nhánh Công ty Thử', phone: '0987000111', password });
+  const start = await startAuthorization(rp, { scope: 'openid organization' });
+  const tokens = await completeFlow(rp, start, await signInThroughPages(new UserAgent(), start, '0100109106-001', password));
+  const organization = await oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub);
+  t.like(organization, { tax_code: '0100109106-001', organization_name: 'Chi nhánh Công ty Thử', account_type: 'organization' });
+  t.false('national_id' in organization);
+
+  const citizen = await createTestCitizen(server);
+  const next = await startAuthorization(rp, { scope: 'openid national_id organization' });
+  const citizenTokens = await completeFlow(rp, next, await signInThroughPages(new UserAgent(), next, citizen.nationalId, citizen.password));
+  const person = await oidc.fetchUserInfo(rp, citizenTokens.access_token, citizen.account.id);
+  t.like(person, { national_id: citizen.nationalId, national_id_type: 'cccd', vneid_verified: false, account_type: 'citizen' });
+  t.false('tax_code' in person || 'organization_name' in person, 'a citizen has neither');
 });
