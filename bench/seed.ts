@@ -81,5 +81,6 @@ export async function seedClient(services: Services): Promise<RegisteredClient> 
     postLogoutRedirectUris: [],
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
     authMethod: 'client_secret_basic',
+    purpose: 'Đo hiệu năng đăng nhập',
   }, 'bench');
 }

@@ -5,18 +5,19 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config.ts';
 import { DatabaseInUseError, migrateToLatest } from './db/index.ts';
 import type { Services } from './server.ts';
-import { ensureKeys, KEY_RELOAD_SECONDS, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
+import { AgencyStore, ensureKeys, InvalidAgencyNameError, KEY_RELOAD_SECONDS, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
 import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError, grantAdminFunctions, ServiceClientError } from './admin/index.ts';
 import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, isOperator, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { hasMessage, t } from './i18n/index.ts';
 
 export class UsageError extends Error {}
 
-export const COMMANDS = ['migrate', 'client:create', 'client:grant-admin', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate'];
+export const COMMANDS = ['migrate', 'agency:create', 'client:create', 'client:grant-admin', 'account:create', 'admin:create', 'account:unlock', 'account:require-password-change', 'keys:rotate'];
 
 const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
 
   migrate                       apply database migrations
+  agency:create --name <text>   add an agency that operates apps (shown to citizens on the consent page)
   client:create                 register a relying party; prints it as JSON (RFC 7591), secret shown once
       --name <text>             application name shown to people (required; at most 100 characters,
                                 no control or invisible characters)
@@ -30,9 +31,17 @@ const HELP = `xacthuc operator commands (npm run cli -- <command> [options])
       --jwks-uri <url>          for private_key_jwt; https (plain http only on a loopback host)
       --backchannel-logout-uri <url>   https (plain http only on a loopback host)
       --scope <scopes>          space-separated scopes the client may request (default: openid profile,
-                                and offline_access with the refresh_token grant); national_id, phone,
-                                email and address only when named here
+                                and offline_access with the refresh_token grant); national_id,
+                                organization, phone, email and address only when named here
       --application-type <web|native>
+      --purpose <text>          why the app processes personal data, shown to citizens on the consent
+                                page (required with the authorization_code grant; 1-500 characters)
+      --agency <name>           the agency that operates the app, as added by agency:create
+      --subject-type <pairwise|public>   pairwise (default): each app sees its own sub for a person;
+                                public needs --public-subject-reason
+      --public-subject-reason <text>     why this app must see the same sub as every other app
+      --sector-identifier-uri <url>      for pairwise with redirect URIs on several hosts: an https
+                                URL answering a JSON array of all of them (OpenID Connect Core §8.1)
   client:grant-admin --client-id <id> --function <function>
                                 give a service client (client_credentials grant only, with a secret or
                                 private_key_jwt) exactly these admin API functions; repeatable:
@@ -71,6 +80,11 @@ const options = {
   'backchannel-logout-uri': { type: 'string' },
   scope: { type: 'string' },
   'application-type': { type: 'string' },
+  purpose: { type: 'string' },
+  agency: { type: 'string' },
+  'subject-type': { type: 'string' },
+  'public-subject-reason': { type: 'string' },
+  'sector-identifier-uri': { type: 'string' },
   'client-id': { type: 'string' },
   function: { type: 'string', multiple: true },
   type: { type: 'string' },
@@ -107,6 +121,11 @@ const CLIENT_OPTIONS: Record<ClientMetadataField, string> = {
   jwks_uri: '--jwks-uri',
   backchannel_logout_uri: '--backchannel-logout-uri',
   scope: '--scope',
+  subject_type: '--subject-type',
+  sector_identifier_uri: '--sector-identifier-uri',
+  purpose: '--purpose',
+  agency: '--agency',
+  public_subject_reason: '--public-subject-reason',
 };
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -126,6 +145,10 @@ async function clientCreate(services: Services, values: Values) {
   if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') {
     throw new UsageError('--application-type must be web or native');
   }
+  const subjectType = values['subject-type'];
+  if (subjectType !== undefined && subjectType !== 'pairwise' && subjectType !== 'public') {
+    throw new UsageError('--subject-type must be pairwise or public');
+  }
   return registerClient(services, {
     name: required(values, 'name'),
     redirectUris: values['redirect-uri'] ?? [],
@@ -136,7 +159,16 @@ async function clientCreate(services: Services, values: Values) {
     backchannelLogoutUri: values['backchannel-logout-uri'],
     scope: values.scope,
     applicationType,
+    purpose: values.purpose,
+    agency: values.agency,
+    subjectType,
+    publicSubjectReason: values['public-subject-reason'],
+    sectorIdentifierUri: values['sector-identifier-uri'],
   }, 'cli');
+}
+
+async function agencyCreate(services: Services, values: Values) {
+  return new AgencyStore(services.db.knex).create(required(values, 'name'));
 }
 
 /**
@@ -274,6 +306,7 @@ export async function runCommand(services: Services, argv: string[], io: Command
     let output: unknown;
     if (command === 'migrate') output = { applied: await migrateToLatest(services.db.knex) };
     else if (command === 'client:create') output = await clientCreate(services, values);
+    else if (command === 'agency:create') output = await agencyCreate(services, values);
     else if (command === 'client:grant-admin') output = await clientGrantAdmin(services, values);
     else if (command === 'account:create') output = await accountCreate(services, values, io.stdin);
     else if (command === 'admin:create') output = await accountCreate(services, values, io.stdin, ['super_admin']);
@@ -295,6 +328,10 @@ export function reportFailure(error: unknown, stderr: CommandIo['stderr']): numb
   if (error instanceof InvalidClientError && error.field !== undefined) {
     stderr.write(`xacthuc: ${CLIENT_OPTIONS[error.field]} ${error.detail}\n`);
     return 64;
+  }
+  if (error instanceof InvalidAgencyNameError) {
+    stderr.write(`xacthuc: --name ${error.message}\n`);
+    return error.duplicate ? 65 : 64;
   }
   if (error instanceof AccountInputError) {
     stderr.write(`xacthuc: ${accountInputLine(error)}\n`);

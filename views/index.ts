@@ -1,5 +1,5 @@
 export { autoSubmitPage } from './auto-submit.ts';
-export { consentPage } from './consent.ts';
+export { choiceField, consentPage } from './consent.ts';
 export { errorPage } from './error.ts';
 export { homePage } from './home.ts';
 export { loginPage } from './login.ts';

@@ -2,6 +2,7 @@
 import type { Database } from '../db/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import {
+  AgencyStore,
   buildClientMetadata,
   checkClientMetadata,
   createProvider,
@@ -41,9 +42,14 @@ export class InvalidClientError extends Error {
 export async function registerClient(services: RegisterClientDeps, input: NewClient, via: string): Promise<RegisteredClient> {
   const checked = checkClientMetadata(input);
   if (!checked.ok) throw new InvalidClientError(checked.problem.field, checked.problem.detail);
-  const metadata = buildClientMetadata(checked.value);
-  const secret = newClientSecret(input.authMethod);
   const { db, sealer, clock } = services;
+  // An agency is data an operator adds on purpose (agency:create): a misspelt name must not
+  // create a second one that citizens would read as the app's operator.
+  const agencyName = checked.value.agency;
+  const agency = agencyName === undefined ? undefined : await new AgencyStore(db.knex).findByName(agencyName);
+  if (agencyName !== undefined && !agency) throw new InvalidClientError('agency', `"${agencyName}" is not a known agency: add it first (agency:create --name …), or check its spelling`);
+  const metadata = buildClientMetadata(checked.value, agency?.id);
+  const secret = newClientSecret(input.authMethod);
   await ensureKeys(db.knex, sealer, clock);
   const provider = createProvider({ ...services, knex: db.knex, keys: await loadKeys(db.knex, sealer, clock) });
   try {

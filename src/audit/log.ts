@@ -8,6 +8,7 @@ export type AuditEventType =
   | 'logout'
   | 'consent.given'
   | 'consent.denied'
+  | 'consent.withdrawn'
   | 'token.revoked'
   | 'keys.rotated'
   | 'client.created'

@@ -50,7 +50,7 @@ export const en: Record<keyof typeof vi, string> = {
   'scope.email': 'Email address',
   'scope.phone': 'Phone number',
   'scope.address': 'Address',
-  'scope.national_id': 'Personal identification number / tax code',
+  'scope.national_id': 'Personal identification number (citizen ID card, old ID card or passport number) and whether it has been verified through VNeID',
   'scope.offline_access': 'Stay signed in: the app may keep access to this information when you are not using it',
 
   'claim.name': 'Full name',

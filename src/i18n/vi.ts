@@ -49,7 +49,7 @@ export const vi = {
   'scope.email': 'Địa chỉ thư điện tử (email)',
   'scope.phone': 'Số điện thoại',
   'scope.address': 'Địa chỉ',
-  'scope.national_id': 'Số định danh cá nhân / mã số thuế',
+  'scope.national_id': 'Số định danh cá nhân (số căn cước, CMND hoặc hộ chiếu) và việc số này đã được xác thực qua VNeID hay chưa',
   'scope.offline_access': 'Duy trì đăng nhập: ứng dụng có thể tiếp tục truy cập các thông tin trên cả khi bạn không sử dụng ứng dụng',
 
   'claim.name': 'Họ và tên',

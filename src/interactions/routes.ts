@@ -6,8 +6,9 @@ import { errors, type Provider } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { type Csrf, FormError, readForm, formErrors, requestFacts, showError } from '../http/index.ts';
-import { localeOf, pageShell, consentPage } from '../../views/index.ts';
-import { type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
+import type { Locale } from '../i18n/index.ts';
+import { choiceField, localeOf, pageShell, consentPage } from '../../views/index.ts';
+import { AgencyStore, applyConsent, consentDecision, consentOffer, type ConsentShown, type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
 import { clientShown, finish, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration/index.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset/index.ts';
@@ -20,6 +21,25 @@ const SCOPE_ORDER = ['openid', 'profile', 'email', 'phone', 'address', 'national
 function inScopeOrder(scopes: string[]): string[] {
   const rank = (scope: string) => (SCOPE_ORDER.includes(scope) ? SCOPE_ORDER.indexOf(scope) : SCOPE_ORDER.length);
   return [...scopes].sort((a, b) => rank(a) - rank(b));
+}
+
+/** What the request asks for: its scopes, and the claims its claims parameter names. */
+function requestedItems(params: Interaction['params']): { scopes: string[]; claims: string[] } {
+  const scopes = String(params.scope ?? '').split(' ').filter(Boolean);
+  let claims: string[] = [];
+  try {
+    const parsed = typeof params.claims === 'string' ? (JSON.parse(params.claims) as { userinfo?: object; id_token?: object }) : {};
+    claims = [...Object.keys(parsed.userinfo ?? {}), ...Object.keys(parsed.id_token ?? {})];
+  } catch {
+    // oidc-provider refused a malformed claims parameter before any page: nothing is asked by name.
+  }
+  return { scopes, claims };
+}
+
+/** What oidc-provider's consent prompt found undecided. */
+function missingItems(interaction: Interaction): { scopes: string[]; claims: string[] } {
+  const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+  return { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] };
 }
 
 export interface InteractionDeps extends RegistrationDeps, PasswordResetDeps, PasswordStepDeps {
@@ -45,27 +65,42 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const steps = signInSteps(deps);
   const password = passwordStep(deps, steps.proceed);
 
+  const agencies = new AgencyStore(knex);
+
+  /**
+   * The app as the consent page names it (SPEC §6; Decree 13/2023 Art. 11.2): its registered
+   * name, logo, operating agency and purpose. The consent record keeps the same words.
+   */
+  async function appShown(interaction: Interaction, locale: Locale): Promise<ConsentShown & { logoUri?: string }> {
+    const shown = await clientShown(provider, interaction, locale);
+    const client = await provider.Client.find(String(interaction.params.client_id));
+    // oidc-provider keeps extra metadata under its registered (snake_case) name.
+    const { purpose, agency_id: agencyId } = (client ?? {}) as { purpose?: string; agency_id?: string };
+    const agency = agencyId ? await agencies.findById(agencyId) : undefined;
+    return { clientName: shown.name, logoUri: shown.logoUri, ...(agency ? { agency: agency.name } : {}), ...(purpose ? { purpose } : {}) };
+  }
+
   async function renderConsent(ctx: Context, interaction: Interaction) {
     const shell = pageShell(ctx, config, 'consent.title', localeOf(ctx, interaction.params.ui_locales));
-    const client = await clientShown(provider, interaction, shell.locale);
-    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    const scopes = details.missingOIDCScope ?? [];
-    const claims = (details.missingOIDCClaims ?? []).filter((claim) => !PROTOCOL_CLAIMS.includes(claim));
-    // What the person allowed this app before, on any device: the page tells a wider request
-    // from a first one.
+    const app = await appShown(interaction, shell.locale);
+    // What the person decided for this app before, on any device: the page tells a wider request
+    // from a first one, and offers again what they refused.
     const accountId = interaction.session?.accountId;
     const earlier = accountId ? await consents.find(accountId, String(interaction.params.client_id)) : undefined;
+    const offer = consentOffer(missingItems(interaction), requestedItems(interaction.params), earlier);
+    const offered = { scopes: offer.scopes.map((scope) => scope.name), claims: offer.claims.map((claim) => claim.name) };
     ctx.type = 'html';
     ctx.body = consentPage(shell, {
       csrfToken: csrf.issue(ctx, `consent:${interaction.uid}`),
       action: `/interaction/${interaction.uid}/confirm${shell.locale === 'en' ? '?lang=en' : ''}`,
-      clientName: client.name,
-      clientLogoUri: client.logoUri,
-      scopes,
-      claims,
+      clientName: app.clientName,
+      clientLogoUri: app.logoUri,
+      agency: app.agency,
+      purpose: app.purpose,
+      offer,
       granted: {
-        scopes: inScopeOrder((earlier?.scopes ?? []).filter((scope) => !scopes.includes(scope))),
-        claims: (earlier?.claims ?? []).filter((claim) => !claims.includes(claim) && !PROTOCOL_CLAIMS.includes(claim)),
+        scopes: inScopeOrder((earlier?.scopes ?? []).filter((scope) => !offered.scopes.includes(scope))),
+        claims: (earlier?.claims ?? []).filter((claim) => !offered.claims.includes(claim) && !PROTOCOL_CLAIMS.includes(claim)),
       },
     });
   }
@@ -102,26 +137,32 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       await audit.record({ type: 'consent.denied', accountId, clientId, ...requestFacts(ctx) });
       return finish(ctx, provider, { error: 'access_denied', error_description: 'the person declined the request' });
     }
-    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    // The session's Grant, unless it was revoked meanwhile (with its tokens) or is another
-    // person's: then a Grant of its own, holding what the person agreed to before as well.
-    const found = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
-    let grant = found?.accountId === accountId && found.clientId === clientId ? found : undefined;
-    if (!grant) {
-      grant = new provider.Grant({ accountId, clientId });
-      const earlier = await consents.find(accountId, clientId);
-      if (earlier?.scopes.length) grant.addOIDCScope(earlier.scopes.join(' '));
-      if (earlier?.claims.length) grant.addOIDCClaims(earlier.claims);
-    }
-    if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
-    if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
-    const grantId = await grant.save();
-    // The person's decision, kept apart from the Grant (revoking tokens does not undo it), and
-    // its audit event, in one transaction: no consent without its event, nor the other way.
+    // Only what the page offered can be granted: the same offer, made again from the same
+    // request and the consent in force, whatever else the form carries.
+    const earlier = await consents.find(accountId, clientId);
+    const { granted, refused } = consentDecision(consentOffer(missingItems(interaction), requestedItems(interaction.params), earlier), (kind, name) => form[choiceField(kind, name)] === 'yes');
+    const { logoUri: _logo, ...shown } = await appShown(interaction, localeOf(ctx, interaction.params.ui_locales));
+    // The person's decision, kept apart from the Grant (revoking tokens does not undo it), with
+    // what the page showed and its audit event, in one transaction: no consent without its
+    // event, nor the other way.
     await knex.transaction(async (trx) => {
-      await consents.give(accountId, clientId, { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] }, trx);
-      await audit.recordIn(trx, { type: 'consent.given', accountId, clientId, ...requestFacts(ctx), details: { scope: (details.missingOIDCScope ?? []).join(' ') } });
+      await consents.give(accountId, clientId, { granted, refused, shown }, trx);
+      await audit.recordIn(trx, {
+        type: 'consent.given',
+        accountId,
+        clientId,
+        ...requestFacts(ctx),
+        details: { scope: granted.scopes.join(' '), refused: [...refused.scopes, ...refused.claims].join(' ') },
+      });
     });
+    // The session's Grant, unless it was revoked meanwhile (with its tokens) or is another
+    // person's: then a Grant of its own. Either holds the consent now in force, what the
+    // person agreed to before included.
+    const found = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+    const grant = found?.accountId === accountId && found.clientId === clientId ? found : new provider.Grant({ accountId, clientId });
+    const consent = await consents.find(accountId, clientId);
+    if (consent) applyConsent(grant, consent);
+    const grantId = await grant.save();
     await finish(ctx, provider, { consent: { grantId } }, true);
   });
 

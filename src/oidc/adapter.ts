@@ -548,6 +548,35 @@ export async function revokeAccountSessions(knex: Knex, accountId: string): Prom
   return { revoked: removed.length, sessions };
 }
 
+/**
+ * Ends what one app holds of an account, for a withdrawn consent: its Grants, refresh and
+ * access tokens and unredeemed codes, and its place in the account's sessions (the session
+ * stays signed in to the other apps; this one is asked for consent again). Gives the sessions
+ * it left, with their `sid` for the app, to be told once the caller's transaction is committed
+ * (backchannel-logout.ts).
+ */
+export async function revokeClientAuthorizations(knex: Knex, accountId: string, clientId: string): Promise<EndedSession[]> {
+  await flushDeferredWrites();
+  forgetAllRows();
+  await knex(TABLE)
+    .where({ account_id: accountId })
+    .whereIn('model', ['Grant', ...GRANT_TOKENS])
+    .whereRaw(`payload ->> 'clientId' = ?`, [clientId])
+    .delete();
+  const { rows } = (await knex.raw(
+    `WITH left_behind AS (
+       SELECT id, payload -> 'authorizations' -> ? ->> 'sid' AS sid FROM ${TABLE}
+       WHERE model = 'Session' AND account_id = ? AND payload -> 'authorizations' -> ? IS NOT NULL
+       FOR UPDATE)
+     UPDATE ${TABLE} AS session SET payload = session.payload #- ARRAY['authorizations', ?]
+     FROM left_behind WHERE session.model = 'Session' AND session.id = left_behind.id
+     RETURNING left_behind.sid`,
+    [clientId, accountId, clientId, clientId],
+  )) as { rows: Array<{ sid: string | null }> };
+  const apps = rows.flatMap(({ sid }) => (typeof sid === 'string' ? [{ clientId, sid }] : []));
+  return apps.length ? [{ accountId, apps }] : [];
+}
+
 /** Deletes rows past their expiry; run periodically by every node (idempotent). */
 export async function sweepExpiredModels(knex: Knex): Promise<number> {
   const removed = await knex(TABLE).where('expires_at', '<', knex.fn.now()).delete().returning('id');

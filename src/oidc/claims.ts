@@ -1,6 +1,7 @@
-// What each scope releases (OpenID Connect Core §5.4, plus `national_id` for relying
-// parties that must match a person to state records). The personal number is released
-// only under its own scope, which the consent page names in plain words.
+// What each scope releases (OpenID Connect Core §5.4, plus `national_id` and `organization`
+// for relying parties that must match a person or an enterprise to state records). The
+// personal number and the tax code are released only under their own scopes, which the
+// consent page names in plain words and the person may refuse one by one (consent-choice.ts).
 import { PERMISSIONS } from '../accounts/index.ts';
 import type { Account } from '../accounts/index.ts';
 
@@ -11,7 +12,9 @@ export const SCOPE_CLAIMS = {
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
   address: ['address'],
-  national_id: ['national_id', 'national_id_type', 'tax_code'],
+  national_id: ['national_id', 'national_id_type', 'vneid_verified'],
+  // An enterprise's account (SPEC R2): its tax code, its registered name, and that it is one.
+  organization: ['tax_code', 'organization_name', 'account_type'],
 } as const;
 
 /**
@@ -37,17 +40,31 @@ export function claimsBeyondScopes(requested: { userinfo?: object; id_token?: ob
   return [...asked].filter((claim) => guarded.has(claim) && !allowed.has(claim));
 }
 
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'national_id'];
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'national_id', 'organization'];
 
-function formattedAddress(profile: Record<string, unknown>): Record<string, string> | undefined {
-  const address = profile.address as Record<string, string> | undefined;
-  if (!address) return undefined;
-  const street = [address.houseNumber, address.street].filter(Boolean).join(' ');
+const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/**
+ * The address as OpenID Connect Core §5.1.1 has it, in Vietnam's administrative units since
+ * 1 July 2025 (no district): house number and street, then ward or commune (`locality`), then
+ * province or centrally-run city (`region`, with `region_code`, the stable code of
+ * accounts/provinces.json, as registration stores it).
+ */
+export function addressClaim(profile: Record<string, unknown>): Record<string, string> | undefined {
+  const address = profile.address as Record<string, unknown> | undefined;
+  if (!address || typeof address !== 'object') return undefined;
+  const province = address.province as { code?: unknown; name?: unknown } | string | undefined;
+  const region = typeof province === 'string' ? text(province) : text(province?.name);
+  const regionCode = typeof province === 'object' ? text(province?.code) : undefined;
+  const street = [text(address.houseNumber), text(address.street)].filter(Boolean).join(' ');
+  const locality = text(address.ward);
+  if (!street && !locality && !region) return undefined;
   return {
-    formatted: [street, address.ward, address.province].filter(Boolean).join(', '),
+    formatted: [street, locality, region].filter(Boolean).join(', '),
     ...(street ? { street_address: street } : {}),
-    ...(address.ward ? { locality: address.ward } : {}),
-    ...(address.province ? { region: address.province } : {}),
+    ...(locality ? { locality } : {}),
+    ...(region ? { region } : {}),
+    ...(regionCode ? { region_code: regionCode } : {}),
     country: 'VN',
   };
 }
@@ -65,10 +82,14 @@ export function accountClaims(account: Account, sub: string): Record<string, unk
     email_verified: account.email ? false : undefined,
     phone_number: account.phone ?? undefined,
     phone_number_verified: account.phone ? account.phoneVerified : undefined,
-    address: formattedAddress(account.profile),
+    address: addressClaim(account.profile),
     national_id: account.nationalId ?? undefined,
     national_id_type: account.nationalIdKind ?? undefined,
+    // Proven by the national electronic identity (SPEC R8): no account is until the VNeID
+    // federation records the proof, and relying parties must not take a typed number for one.
+    vneid_verified: account.nationalId ? false : undefined,
     tax_code: account.taxCode ?? undefined,
+    organization_name: account.type === 'organization' ? account.fullName : undefined,
   };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }

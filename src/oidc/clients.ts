@@ -5,6 +5,7 @@ import type { AdapterPayload, ClientMetadata } from 'oidc-provider';
 import type { Knex } from '../db/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import { t, type Locale, type MessageKey } from '../i18n/index.ts';
+import type { CheckedClient } from './client-metadata.ts';
 
 const SECRET_PURPOSE = 'clients.client_secret';
 const CACHE_MS = 5_000;
@@ -21,6 +22,14 @@ export interface NewClient {
   backchannelLogoutUri?: string;
   scope?: string;
   applicationType?: 'web' | 'native';
+  /** Pairwise unless `public` is asked for, with `publicSubjectReason` (client-metadata.ts checkSubject). */
+  subjectType?: 'pairwise' | 'public';
+  publicSubjectReason?: string;
+  sectorIdentifierUri?: string;
+  /** Why the app processes personal data, shown to citizens on the consent page (Decree 13/2023 Art. 11). */
+  purpose?: string;
+  /** The name of the agency that operates the app (`agencies` table). */
+  agency?: string;
 }
 
 export interface RegisteredClient extends ClientMetadata {
@@ -30,8 +39,15 @@ export interface RegisteredClient extends ClientMetadata {
   client_secret_expires_at?: number;
 }
 
-/** Metadata for a client that passed checkClientMetadata (client-metadata.ts). */
-export function buildClientMetadata(input: NewClient & { scope: string }): ClientMetadata {
+/**
+ * The province's own client metadata (oidc-provider `extraClientMetadata`, checked in
+ * configuration.ts): the purpose shown to citizens, the operating agency's id, and why a client
+ * sees public subjects.
+ */
+export const EXTRA_CLIENT_METADATA = ['purpose', 'agency_id', 'public_subject_reason'] as const;
+
+/** Metadata for a client that passed checkClientMetadata (client-metadata.ts), its agency's id resolved from its name. */
+export function buildClientMetadata(input: CheckedClient, agencyId?: string): ClientMetadata {
   const { grantTypes } = input;
   const metadata: ClientMetadata = {
     client_id: `xt_${randomBytes(12).toString('base64url')}`,
@@ -50,6 +66,11 @@ export function buildClientMetadata(input: NewClient & { scope: string }): Clien
   }
   // oidc-provider refuses a scope outside this list with invalid_scope (lib/actions/authorization/scopes.js).
   metadata.scope = input.scope;
+  if (input.subjectType) metadata.subject_type = input.subjectType;
+  if (input.publicSubjectReason) metadata.public_subject_reason = input.publicSubjectReason;
+  if (input.sectorIdentifierUri) metadata.sector_identifier_uri = input.sectorIdentifierUri;
+  if (input.purpose) metadata.purpose = input.purpose;
+  if (agencyId) metadata.agency_id = agencyId;
   return metadata;
 }
 

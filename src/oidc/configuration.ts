@@ -9,7 +9,37 @@ import { CookieSigner } from './cookie-signer.ts';
 import { accountClaims, ADMIN_SCOPES, claimsBeyondScopes, SCOPE_CLAIMS, SCOPES } from './claims.ts';
 import type { ProviderPages } from './pages.ts';
 import type { Consent } from './consents.ts';
-import { FIRST_PARTY_CLIENTS } from './clients.ts';
+import { applyConsent } from './consent-choice.ts';
+import { EXTRA_CLIENT_METADATA, FIRST_PARTY_CLIENTS } from './clients.ts';
+import { redirectSectors, statementProblem } from './client-metadata.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The province's client metadata as stored (client-metadata.ts checked it at registration):
+ * a row edited by hand, or by a later console, cannot put unchecked text on a consent page.
+ */
+function checkExtraClientMetadata(key: string, value: unknown, metadata: Record<string, unknown>): void {
+  if (value === undefined) return;
+  if (key === 'agency_id') {
+    if (typeof value !== 'string' || !UUID.test(value)) throw new errors.InvalidClientMetadata('agency_id must be an agency\'s id');
+    return;
+  }
+  if (key === 'public_subject_reason' && metadata.subject_type !== 'public') throw new errors.InvalidClientMetadata('public_subject_reason applies only to a public subject type');
+  const why = typeof value !== 'string' ? 'must be a string' : value !== value.normalize('NFC').trim() ? 'must be trimmed and in NFC' : statementProblem(value);
+  if (why !== undefined) throw new errors.InvalidClientMetadata(`${key} ${why}`);
+}
+
+/**
+ * The sector a pairwise `sub` is computed for (OpenID Connect Core §8.1): the host of the
+ * sector_identifier_uri, else of the redirect URIs (one, client-metadata.ts checkSubject). A
+ * native app's own scheme is its sector: oidc-provider would take its empty host, one sector
+ * shared by every such app.
+ */
+function sectorOf(client: { sectorIdentifierUri?: string; sectorIdentifier?: string; redirectUris?: readonly string[] }): string {
+  if (client.sectorIdentifierUri) return client.sectorIdentifier!;
+  return redirectSectors(client.redirectUris ?? [])[0] ?? client.sectorIdentifier ?? '';
+}
 
 /** Assurance levels. loa:1 password; loa:2 password and a second factor; loa:3 VNeID. */
 export const ACR = {
@@ -125,8 +155,9 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
       const consent = accountId ? await findConsent(accountId, client.clientId) : undefined;
       if (!consent) return undefined;
       const rebuilt = new provider.Grant({ accountId, clientId: client.clientId });
-      rebuilt.addOIDCScope(consent.scopes.join(' '));
-      if (consent.claims.length) rebuilt.addOIDCClaims(consent.claims);
+      // What the person refused is not asked again at each sign-in (the consent page offers it
+      // again when the app asks for anything new, or with prompt=consent).
+      applyConsent(rebuilt, consent);
       await rebuilt.save();
       return rebuilt;
     },
@@ -146,11 +177,18 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
         throw new errors.InvalidClientAuth('client_assertion must expire within 5 minutes');
       }
     },
-    // Relying parties choose public or pairwise subjects (SPEC §2); pairwise values are a
-    // keyed hash so they cannot be linked across sectors without SECRET_KEY.
+    // Relying parties get pairwise subjects unless an operator registered a reason for a public
+    // one (client-metadata.ts checkSubject); clients registered before keep what they had.
+    // Pairwise values are a keyed hash, so they cannot be linked across sectors without SECRET_KEY.
     subjectTypes: ['public', 'pairwise'],
     async pairwiseIdentifier(_ctx, accountId, client) {
-      return sealer.lookup(`${client.sectorIdentifier}:${accountId}`, 'oidc.pairwise');
+      return sealer.lookup(`${sectorOf(client)}:${accountId}`, 'oidc.pairwise');
+    },
+    extraClientMetadata: {
+      properties: [...EXTRA_CLIENT_METADATA],
+      validator(_ctx, key, value, metadata) {
+        checkExtraClientMetadata(key, value, metadata as Record<string, unknown>);
+      },
     },
     // Rotating refresh tokens for every client: a stolen one is detected on reuse.
     rotateRefreshToken: true,

@@ -1,10 +1,13 @@
 export { accountOfRevokedGrant, revokeAccountSessions, sweepExpiredModels } from './adapter.ts';
+export { type Agency, AgencyStore, InvalidAgencyNameError } from './agencies.ts';
 export { sendBackchannelLogouts } from './backchannel-logout.ts';
 export { ADMIN_SCOPES, PROTOCOL_CLAIMS } from './claims.ts';
 export { type ClientMetadataField, checkClientMetadata } from './client-metadata.ts';
 export { type ClientAuthMethod, ClientStore, clientNameIn, FIRST_PARTY_CLIENTS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
 export { ACR, TTL, levelToReach } from './configuration.ts';
-export { ConsentStore } from './consents.ts';
+export { type Consent, type ConsentItems, type ConsentRecord, type ConsentShown, ConsentStore } from './consents.ts';
+export { type ConsentWithdrawalDeps, withdrawConsent } from './consent-withdrawal.ts';
+export { applyConsent, consentDecision, consentOffer, type ConsentOffer } from './consent-choice.ts';
 export { KEY_RELOAD_SECONDS, type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
 export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';

@@ -12,7 +12,9 @@ export const RP_CALLBACK = 'https://rp.example.vn/callback';
 
 /**
  * A portal the operator allowed the contact scopes the tests ask for; `national_id` is granted
- * explicitly by the tests that need it, as an operator would (README, relying parties).
+ * explicitly by the tests that need it, as an operator would (README, relying parties). Its
+ * subjects are public, with the reason the tests have (they compare `sub` with the account's
+ * id): a test of pairwise subjects registers its client without `subjectType`.
  */
 export async function createTestClient(server: TestServer, input: Partial<NewClient> = {}): Promise<RegisteredClient> {
   const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token', 'client_credentials'];
@@ -23,6 +25,8 @@ export async function createTestClient(server: TestServer, input: Partial<NewCli
     grantTypes,
     authMethod: 'client_secret_basic',
     scope: `openid profile email phone address${grantTypes.includes('refresh_token') ? ' offline_access' : ''}`,
+    purpose: 'Giải quyết thủ tục hành chính trực tuyến cho người dân và doanh nghiệp',
+    ...(grantTypes.includes('authorization_code') ? { subjectType: 'public' as const, publicSubjectReason: 'Cổng thử nghiệm: các phép thử so sánh sub với mã tài khoản' } : {}),
     ...input,
   }, 'test');
 }
@@ -76,15 +80,18 @@ export async function startAuthorization(rp: oidc.Configuration, params: Record<
   return { url, state, nonce, verifier };
 }
 
-/** The person signs in and consents; returns the page that reached the relying party's callback. */
-export async function signInThroughPages(agent: UserAgent, start: FlowStart, identifier: string, password: string): Promise<Page> {
-  let page = await agent.get(start.url.href, RP_CALLBACK);
-  if (page.url.startsWith(RP_CALLBACK)) return page;
+/**
+ * The person signs in and consents; returns the page that reached the relying party's callback
+ * (`callback`, for an app registered on another host).
+ */
+export async function signInThroughPages(agent: UserAgent, start: FlowStart, identifier: string, password: string, callback = RP_CALLBACK): Promise<Page> {
+  let page = await agent.get(start.url.href, callback);
+  if (page.url.startsWith(callback)) return page;
   const login = readForm(page);
-  page = await agent.submit(page, { action: login.action, fields: { ...login.fields, identifier, password } }, RP_CALLBACK);
-  if (page.url.startsWith(RP_CALLBACK) || page.status !== 200 || page.body.includes('name="password"')) return page;
+  page = await agent.submit(page, { action: login.action, fields: { ...login.fields, identifier, password } }, callback);
+  if (page.url.startsWith(callback) || page.status !== 200 || page.body.includes('name="password"')) return page;
   const consent = readForm(page);
-  return agent.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, RP_CALLBACK);
+  return agent.submit(page, { action: consent.action, fields: { ...consent.fields, decision: 'allow' } }, callback);
 }
 
 export async function completeFlow(rp: oidc.Configuration, start: FlowStart, callback: Page) {

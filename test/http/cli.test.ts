@@ -40,7 +40,7 @@ test.serial('migrate applies the migrations, and a second run has nothing to do'
 test.serial('client:create prints the client in RFC 7591 form with its secret once, stored encrypted', async (t) => {
   const { code, stdout, stderr } = await xacthuc(
     'client:create', '--name', 'Hue-S', '--redirect-uri', 'https://hues.vn/cb', '--post-logout-redirect-uri', 'https://hues.vn/bye',
-    '--backchannel-logout-uri', 'https://hues.vn/backchannel', '--scope', 'openid profile phone',
+    '--backchannel-logout-uri', 'https://hues.vn/backchannel', '--scope', 'openid profile phone', '--purpose', 'Cung cấp dịch vụ công trực tuyến',
   );
   t.is(code, 0, stderr);
   const client = JSON.parse(stdout);
@@ -120,17 +120,74 @@ test.serial('client:create refuses what the security review registered, in one l
 });
 
 test.serial('client:create without --scope allows openid, profile and offline_access; a native app registers its own scheme', async (t) => {
-  const web = await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb');
+  const web = await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb', '--purpose', 'Nộp hồ sơ trực tuyến');
   t.is(web.code, 0, web.stderr);
   t.is(JSON.parse(web.stdout).scope, 'openid profile offline_access');
   const native = await xacthuc(
     'client:create', '--name', 'Hue-S', '--application-type', 'native', '--auth-method', 'none',
     '--redirect-uri', 'vn.gov.hue.hues:/oauth2redirect', '--redirect-uri', 'http://127.0.0.1:51004/cb', '--scope', 'openid profile phone national_id offline_access',
+    '--purpose', 'Ứng dụng công dân số của tỉnh',
+    // Two hosts (its own scheme has none, the loopback one has 127.0.0.1): one pairwise sector
+    // would need a sector_identifier_uri.
+    '--subject-type', 'public', '--public-subject-reason', 'Ứng dụng công dân của tỉnh: một mã người dùng cho mọi dịch vụ của tỉnh',
   );
   t.is(native.code, 0, native.stderr);
   const client = JSON.parse(native.stdout);
   t.deepEqual(client.redirect_uris, ['vn.gov.hue.hues:/oauth2redirect', 'http://127.0.0.1:51004/cb']);
   t.is(client.scope, 'openid offline_access profile phone national_id');
+  t.is(client.subject_type, 'public');
+  const own = await xacthuc('client:create', '--name', 'Hue-S', '--application-type', 'native', '--auth-method', 'none', '--redirect-uri', 'vn.gov.hue.hues:/oauth2redirect', '--purpose', 'Ứng dụng công dân số của tỉnh');
+  t.is(own.code, 0, own.stderr);
+  t.is(JSON.parse(own.stdout).subject_type, 'pairwise', 'its own scheme alone is one sector');
+});
+
+test.serial('client:create names the operating agency added by agency:create, and refuses one it does not know', async (t) => {
+  const agency = await xacthuc('agency:create', '--name', ' Sở Y tế tỉnh Thừa Thiên Huế '.normalize('NFD'));
+  t.is(agency.code, 0, agency.stderr);
+  const created = JSON.parse(agency.stdout);
+  t.is(created.name, 'Sở Y tế tỉnh Thừa Thiên Huế', 'stored in NFC, trimmed');
+  const again = await xacthuc('agency:create', '--name', 'Sở Y tế tỉnh Thừa Thiên Huế');
+  t.is(again.code, 65);
+  t.regex(again.stderr, /^xacthuc: --name "Sở Y tế tỉnh Thừa Thiên Huế" is already an agency\n$/);
+  const controlled = await xacthuc('agency:create', '--name', 'Sở\u0007Y tế');
+  t.is(controlled.code, 64);
+
+  const base = ['client:create', '--name', 'Sổ sức khỏe', '--redirect-uri', 'https://suckhoe.hue.gov.vn/cb', '--purpose', 'Đặt lịch khám bệnh'];
+  const known = await xacthuc(...base, '--agency', 'Sở Y tế tỉnh Thừa Thiên Huế');
+  t.is(known.code, 0, known.stderr);
+  const client = JSON.parse(known.stdout);
+  t.is(client.agency_id, created.id);
+  t.is(client.purpose, 'Đặt lịch khám bệnh');
+  const before = await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n));
+  const unknown = await xacthuc(...base, '--agency', 'Sở Y tế tỉnh Thừa Thiên');
+  t.is(unknown.code, 64);
+  t.regex(unknown.stderr, /^xacthuc: --agency "Sở Y tế tỉnh Thừa Thiên" is not a known agency/);
+  t.is(await withDatabase(async (knex) => Number((await knex('clients').count({ n: '*' }))[0].n)), before, 'nothing stored');
+});
+
+test.serial('client:create makes subjects pairwise unless a public one is given with its reason, and refuses pairwise across several hosts', async (t) => {
+  const base = ['client:create', '--name', 'Cổng A', '--purpose', 'Dịch vụ công'];
+  for (const [option, args] of [
+    ['--purpose', ['--name', 'Cổng A', '--redirect-uri', 'https://a.hue.gov.vn/cb']],
+    ['--purpose', [...base.slice(1, 3), '--redirect-uri', 'https://a.hue.gov.vn/cb', '--purpose', 'x'.repeat(501)]],
+    ['--purpose', [...base.slice(1, 3), '--redirect-uri', 'https://a.hue.gov.vn/cb', '--purpose', 'Dịch vụ\u202Ecông']],
+    ['--public-subject-reason', [...base.slice(1), '--redirect-uri', 'https://a.hue.gov.vn/cb', '--subject-type', 'public']],
+    ['--public-subject-reason', [...base.slice(1), '--redirect-uri', 'https://a.hue.gov.vn/cb', '--public-subject-reason', 'Vì cần']],
+    ['--redirect-uri', [...base.slice(1), '--redirect-uri', 'https://a.hue.gov.vn/cb', '--redirect-uri', 'https://b.hue.gov.vn/cb']],
+  ] as const) {
+    const { code, stderr } = await xacthuc('client:create', ...args);
+    t.is(code, 64, args.join(' '));
+    t.true(stderr.startsWith(`xacthuc: ${option} `), stderr);
+    t.is(stderr.trim().split('\n').length, 1);
+  }
+  const pairwise = await xacthuc(...base, '--redirect-uri', 'https://a.hue.gov.vn/cb', '--redirect-uri', 'https://a.hue.gov.vn/cb2');
+  t.is(pairwise.code, 0, pairwise.stderr);
+  t.is(JSON.parse(pairwise.stdout).subject_type, 'pairwise');
+  const reason = 'Cổng của tỉnh đối chiếu hồ sơ với hệ thống một cửa';
+  const open = await xacthuc(...base, '--redirect-uri', 'https://a.hue.gov.vn/cb', '--redirect-uri', 'https://b.hue.gov.vn/cb', '--subject-type', 'public', '--public-subject-reason', reason);
+  t.is(open.code, 0, open.stderr);
+  t.is(JSON.parse(open.stdout).subject_type, 'public');
+  t.is(JSON.parse(open.stdout).public_subject_reason, reason);
 });
 
 test.serial('account:create makes an active citizen, prints identifiers masked, and refuses a duplicate', async (t) => {

@@ -9,6 +9,7 @@ const portal: NewClient = {
   postLogoutRedirectUris: ['https://dichvucong.hue.gov.vn/bye'],
   grantTypes: [],
   authMethod: 'client_secret_basic',
+  purpose: 'Nộp hồ sơ và theo dõi thủ tục hành chính trực tuyến',
 };
 
 function refusal(changes: Partial<NewClient>): { field: ClientMetadataField; error: string; detail: string } | undefined {
@@ -27,6 +28,9 @@ const accepted: Array<[string, Partial<NewClient>]> = [
   ['an https back-channel logout URI', { backchannelLogoutUri: 'https://hues.vn/backchannel' }],
   ['a loopback jwks_uri', { authMethod: 'private_key_jwt', jwksUri: 'http://127.0.0.1:4000/jwks' }],
   ['no post-logout redirect URI', { postLogoutRedirectUris: [] }],
+  ['a public subject with its reason', { subjectType: 'public', publicSubjectReason: 'Cổng của tỉnh đối chiếu hồ sơ một cửa' }],
+  ['pairwise redirect URIs on several hosts with a sector identifier URI', { redirectUris: ['https://a.hue.gov.vn/cb', 'https://b.hue.gov.vn/cb'], sectorIdentifierUri: 'https://a.hue.gov.vn/sector.json' }],
+  ['a client-credentials client with no purpose and no subject', { grantTypes: ['client_credentials'], redirectUris: [], postLogoutRedirectUris: [], purpose: undefined }],
 ];
 
 for (const [label, changes] of accepted) {
@@ -70,6 +74,16 @@ const refused: Array<[string, Partial<NewClient>, ClientMetadataField]> = [
   ['a name of 101 characters', { name: 'Ứ'.repeat(101) }, 'client_name'],
   ['an unknown scope', { scope: 'openid profile everything' }, 'scope'],
   ['offline_access without the refresh_token grant', { grantTypes: ['authorization_code'], scope: 'openid offline_access' }, 'scope'],
+  ['no purpose for an app that signs people in', { purpose: undefined }, 'purpose'],
+  ['a purpose of 501 characters', { purpose: 'ư'.repeat(501) }, 'purpose'],
+  ['a purpose with a right-to-left override', { purpose: 'Đặt lịch \u202Ekhám' }, 'purpose'],
+  ['a purpose of blanks', { purpose: '   ' }, 'purpose'],
+  ['an empty agency name', { agency: ' ' }, 'agency'],
+  ['a public subject without its reason', { subjectType: 'public' }, 'public_subject_reason'],
+  ['a reason for a pairwise subject', { publicSubjectReason: 'Vì cần' }, 'public_subject_reason'],
+  ['pairwise redirect URIs on several hosts', { redirectUris: ['https://a.hue.gov.vn/cb', 'https://b.hue.gov.vn/cb'] }, 'redirect_uris'],
+  ['a subject type for a client that signs no one in', { grantTypes: ['client_credentials'], subjectType: 'public', publicSubjectReason: 'Vì cần' }, 'subject_type'],
+  ['a sector identifier URI on plain http', { sectorIdentifierUri: 'http://hues.vn/sector.json' }, 'sector_identifier_uri'],
 ];
 
 for (const [label, changes, field] of refused) {
@@ -107,6 +121,15 @@ test('sensitive scopes are allowed when named, once each, in a stable order', (t
   if (result.ok) t.is(result.value.scope, 'openid phone national_id');
 });
 
+test('a new client is pairwise by default; its purpose is stored in NFC', (t) => {
+  const result = checkClientMetadata({ ...portal, purpose: ' Nộp hồ sơ trực tuyến '.normalize('NFD') });
+  t.true(result.ok);
+  if (result.ok) {
+    t.is(result.value.subjectType, 'pairwise');
+    t.is(result.value.purpose, 'Nộp hồ sơ trực tuyến'.normalize('NFC'));
+  }
+});
+
 test('the detail quotes the refused value, so the operator sees which URI is wrong', (t) => {
   const problem = refusal({ redirectUris: ['https://hues.vn/cb', 'http://evil.example/cb'] });
   t.regex(problem!.detail, /^"http:\/\/evil\.example\/cb" plain http is allowed only for loopback hosts/);
@@ -116,6 +139,7 @@ test('the detail quotes the refused value, so the operator sees which URI is wro
 test('the claims parameter is held to the allowed scopes: a claim of another scope is named, protocol and unknown claims are not', (t) => {
   const claims = { userinfo: { name: null, national_id: null, x_custom: null }, id_token: { tax_code: { essential: true }, acr: null, phone_number: null } };
   t.deepEqual(claimsBeyondScopes(claims, 'openid profile').sort(), ['national_id', 'phone_number', 'tax_code']);
-  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id'), []);
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id'), ['tax_code'], 'the tax code is the organization scope\'s');
+  t.deepEqual(claimsBeyondScopes(claims, 'openid profile phone national_id organization'), []);
   t.deepEqual(claimsBeyondScopes(claims, undefined), [], 'a client registered before allowed scopes existed is not limited');
 });

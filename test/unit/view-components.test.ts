@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { consentPage } from '../../views/consent.ts';
+import { consentOffer } from '../../src/oidc/consent-choice.ts';
 import type { PageShell } from '../../views/layout.ts';
 import { testProvince } from '../helpers/province.ts';
 import { loginPage } from '../../views/login.ts';
@@ -66,7 +67,7 @@ const step = { csrfToken, action: '/interaction/abc/step', ticket: 'ticket-value
 
 const pages: Record<string, string> = {
   login: loginPage(shell, { csrfToken, action: '/interaction/abc/login', clientName: 'App', forgotPasswordHref: '/f', registerHref: '/r', error: 'signin.failed' }),
-  consent: consentPage(shell, { csrfToken, action: '/interaction/abc/confirm', clientName: 'App', scopes: ['openid'], claims: [], granted: { scopes: [], claims: [] } }),
+  consent: consentPage(shell, { csrfToken, action: '/interaction/abc/confirm', clientName: 'App', offer: consentOffer({ scopes: ['openid', 'phone'], claims: [] }, { scopes: ['openid', 'phone'], claims: [] }, undefined), granted: { scopes: [], claims: [] } }),
   otp: otpPage(shell, { csrfToken, action: '/register/verify/p1', resendAction: '/register/verify/p1/resend', maskedPhone: '091****678', error: 'otp.invalid', errorParams: { remaining: 2 } }),
   forgot: forgotPasswordPage(shell, { csrfToken, action: '/forgot', error: 'signin.identifier_required' }),
   newPassword: newPasswordPage(shell, { csrfToken, action: '/forgot/password/c1', errors: ['password.too_short', 'password.mismatch'], passwordMinLength: 9 }),

@@ -7,6 +7,7 @@ import { testProvince } from '../helpers/province.ts';
 import { loggedOutPage, logoutPage } from '../../views/logout.ts';
 import { loginPage } from '../../views/login.ts';
 import { PROTOCOL_CLAIMS, SCOPE_CLAIMS, SCOPES } from '../../src/oidc/claims.ts';
+import { consentOffer } from '../../src/oidc/consent-choice.ts';
 
 const shell: PageShell = {
   locale: 'vi',
@@ -25,6 +26,10 @@ const login = {
 
 /** Nothing allowed before: the first time the app asks. */
 const firstConsent = { granted: { scopes: [], claims: [] } };
+/** A first request for `scopes` and `claims`: every box ticked. */
+const asking = (scopes: string[], claims: string[]) => ({ offer: consentOffer({ scopes, claims }, { scopes, claims }, undefined) });
+/** The text of each datum's box label on a consent page. */
+const choiceLabels = (page: string) => [...page.matchAll(/<label for="consent-(?:scope|claim)-[^"]*">([^<]*)</g)].map((match) => match[1]);
 
 const hostileName = '<img src=x onerror=alert(1)>';
 
@@ -123,8 +128,8 @@ test('the English page is in English', (t) => {
 });
 
 test('the consent page describes each scope in plain words', (t) => {
-  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid', 'phone', 'offline_access'], claims: [] });
-  t.true(page.includes('<li>Số điện thoại</li>'));
+  const page = consentPage(shell, { ...login, ...firstConsent, ...asking(['openid', 'phone', 'offline_access'], []) });
+  t.deepEqual(choiceLabels(page).slice(1, 2), ['Số điện thoại']);
   t.true(page.includes('Duy trì đăng nhập'));
   t.regex(page, /<button type="submit" name="decision" value="allow"/);
   t.regex(page, /<button type="submit" name="decision" value="deny"/);
@@ -132,13 +137,29 @@ test('the consent page describes each scope in plain words', (t) => {
 });
 
 test('the consent page lists individually requested claims, unknown ones by name', (t) => {
-  const page = consentPage(shell, { ...login, ...firstConsent, scopes: ['openid'], claims: ['birthdate', 'x_custom'] });
-  t.true(page.includes('<li>Ngày sinh</li>'));
-  t.true(page.includes('<li>x_custom</li>'));
+  const page = consentPage(shell, { ...login, ...firstConsent, ...asking(['openid'], ['birthdate', 'x_custom']) });
+  t.deepEqual(choiceLabels(page).slice(1), ['Ngày sinh', 'x_custom']);
   assertNoInlineScriptOrStyle(t, page);
 });
 
-const RELEASED_CLAIMS = Object.values(SCOPE_CLAIMS).flat().filter((claim) => !PROTOCOL_CLAIMS.includes(claim));
+const RELEASED_CLAIMS = [...new Set<string>(Object.values(SCOPE_CLAIMS).flat())].filter((claim) => !PROTOCOL_CLAIMS.includes(claim));
+
+test('every datum but who the person is has a box of its own, ticked, inside the form; openid is ticked and fixed', (t) => {
+  const page = consentPage(shell, { ...login, ...firstConsent, ...asking(['openid', 'profile', 'phone'], ['birthdate']) });
+  const form = /<form[\s\S]*<\/form>/.exec(page)![0];
+  t.regex(form, /<input type="checkbox" id="consent-scope-openid" checked disabled aria-describedby="consent-scope-openid-note">/);
+  for (const [kind, name] of [['scope', 'profile'], ['scope', 'phone'], ['claim', 'birthdate']]) {
+    t.true(form.includes(`<input type="checkbox" id="consent-${kind}-${name}" name="${kind}:${name}" value="yes" checked><label for="consent-${kind}-${name}">`), name);
+  }
+  t.false(/name="scope:openid"/.test(page), 'openid cannot be refused, so it is not a field');
+});
+
+test('the consent page names the app\'s operating agency and purpose when registered', (t) => {
+  const page = consentPage(shell, { ...login, ...firstConsent, ...asking(['openid'], []), agency: 'Sở Y tế <Huế>', purpose: 'Đặt lịch khám bệnh' });
+  t.regex(page, /<dt>Đơn vị vận hành<\/dt><dd>Sở Y tế &lt;Huế&gt;<\/dd>/);
+  t.regex(page, /<dt>Mục đích sử dụng thông tin<\/dt><dd>Đặt lịch khám bệnh<\/dd>/);
+  t.false(consentPage(shell, { ...login, ...firstConsent, ...asking(['openid'], []) }).includes('app-facts'), 'nothing when nothing was registered');
+});
 
 /** The text a person reads on a page: tags dropped, entities left as they are. */
 function visibleText(page: string): string {
@@ -147,8 +168,8 @@ function visibleText(page: string): string {
 
 for (const locale of ['vi', 'en'] as const) {
   test(`the consent page names every scope and every claim a scope can release in plain words (${locale})`, (t) => {
-    const page = consentPage({ ...shell, locale }, { ...login, ...firstConsent, scopes: SCOPES, claims: RELEASED_CLAIMS });
-    const items = [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
+    const page = consentPage({ ...shell, locale }, { ...login, ...firstConsent, ...asking(SCOPES, RELEASED_CLAIMS) });
+    const items = choiceLabels(page);
     t.is(items.length, SCOPES.length + RELEASED_CLAIMS.length);
     const technicalNames = new Set([...SCOPES, ...RELEASED_CLAIMS]);
     for (const item of items) t.false(technicalNames.has(item), `"${item}" is shown by its technical name`);
