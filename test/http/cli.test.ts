@@ -65,7 +65,7 @@ test.serial('client:grant-admin gives a service client exactly the admin functio
   t.true(scope.split(' ').includes('admin:audit.read'));
   t.false(scope.split(' ').includes('admin:accounts.read'));
 
-  const app = JSON.parse((await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb')).stdout);
+  const app = JSON.parse((await xacthuc('client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb', '--purpose', 'Giải quyết thủ tục hành chính trực tuyến')).stdout);
   for (const args of [
     ['--client-id', app.client_id, '--function', 'accounts.read'],
     ['--client-id', service.client_id, '--function', 'root'],
