@@ -17,6 +17,7 @@ import { SignInLockout } from './passwords/index.ts';
 import { TicketSigner } from './interactions/index.ts';
 import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
+import { firstRunLink, SetupTokens, type SetupLink } from './setup/index.ts';
 import { t } from './i18n/index.ts';
 
 /** Nodes notice rotated keys within this interval; `keys:rotate` waits longer before a new key signs. */
@@ -83,6 +84,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   services: Services;
+  /** The first-run set-up link, made at this start because no account holds an operator role yet. */
+  setupLink: SetupLink | undefined;
   /** Re-reads keys from the database and rebuilds the provider if they changed. */
   reloadKeys(): Promise<boolean>;
   close(): Promise<void>;
@@ -98,10 +101,11 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const metrics = new Metrics(config.metricsAccess);
   db.knex.on('query', () => metrics.statement());
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
+  const setupTokens = new SetupTokens(db.knex, clock, subkey('xacthuc/setup-token'));
 
   await ensureKeys(db.knex, sealer, clock);
   let keys = await loadKeys(db.knex, sealer, clock);
-  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics }).callback();
+  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics, setupTokens }).callback();
   let handler = build();
 
   const server = createServer((req, res) => handler(req, res));
@@ -121,12 +125,14 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
     }, KEY_RELOAD_SECONDS * 1000),
     setInterval(() => {
-      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep()])
-        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles }, 'expired rows swept'))
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep(), setupTokens.sweep()])
+        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles, setupLinks]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles, setupLinks }, 'expired rows swept'))
         .catch((error) => logger.error({ err: error }, 'sweep failed'));
     }, SWEEP_SECONDS * 1000),
   ];
   for (const timer of timers) timer.unref();
+
+  const setupLink = await firstRunLink({ issuer: config.issuer, accounts: services.accounts, audit: services.audit, setupTokens });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -134,6 +140,9 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   });
   const { address, port } = server.address() as AddressInfo;
   logger.info({ address, port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
+  // The one line that holds the link (request logs leave its path out: http/logged-path.ts); in
+  // production the only place it is written (main.ts also prints it on a development terminal).
+  if (setupLink) logger.info({ setupLink: setupLink.url, expiresAt: setupLink.expiresAt.toISOString() }, 'no administrator yet: open the set-up link to create the first one (single use)');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -151,5 +160,5 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     return closing;
   }
 
-  return { url: `http://localhost:${port}`, server, services, reloadKeys, close };
+  return { url: `http://localhost:${port}`, server, services, setupLink, reloadKeys, close };
 }

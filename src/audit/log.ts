@@ -23,7 +23,9 @@ export type AuditEventType =
   | 'account.unlocked'
   | 'signin.throttled'
   | 'second_factor.added'
-  | 'password.change_required';
+  | 'password.change_required'
+  | 'setup.link_issued'
+  | 'setup.admin_created';
 
 export interface AuditEvent {
   type: AuditEventType;
