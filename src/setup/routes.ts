@@ -37,11 +37,13 @@ const FIRST_ROLES = ['super_admin'];
 // a civil servant with a citizen identity card.
 const NAMES = ['idNumber', 'fullName', 'birthdate', 'gender', 'phone', 'username', 'password', 'passwordConfirmation'];
 
-function setupFields(): FieldDefinition[] {
-  const declared = operatorFields('citizen', NAMES);
-  return NAMES.map((name) => declared.find((field) => field.name === name)!).map((field) =>
+/** The fields the page shows, and the ones checked: the document's type too, always the personal number. */
+function setupFields(): { shown: FieldDefinition[]; checked: FieldDefinition[] } {
+  const declared = operatorFields('citizen', ['idType', ...NAMES]);
+  const shown = NAMES.map((name) => declared.find((field) => field.name === name)!).map((field): FieldDefinition =>
     field.name === 'idNumber' ? { ...field, label: 'setup.field.national_id', hint: 'setup.field.national_id_hint', inputmode: 'numeric' } : field,
   );
+  return { shown, checked: [declared.find((field) => field.name === 'idType')!, ...shown] };
 }
 
 const REFUSALS: Record<Exclude<SetupTokenState['state'], 'valid'> | 'operator_exists', { status: number; code: MessageKey }> = {
@@ -116,7 +118,7 @@ export function setupRoutes(deps: SetupDeps): Router {
     ctx.body = setupPage(shell, {
       csrfToken: csrf.issue(ctx, 'setup'),
       action: `/setup/${ctx.params.token}${shell.locale === 'en' ? '?lang=en' : ''}`,
-      fields,
+      fields: fields.shown,
       values,
       errors,
       formError,
@@ -136,7 +138,7 @@ export function setupRoutes(deps: SetupDeps): Router {
     const form = await readForm(ctx);
     if (!csrf.verify(ctx, 'setup', form._csrf)) return showError(ctx, config, 403, 'csrf.invalid');
     // Every field checked at once, as registration does; the personal number is the document.
-    const checked = validateRegistration('citizen', { ...form, idType: 'cccd' }, { now: clock.now(), passwordPolicy: config.passwordPolicy, fields });
+    const checked = validateRegistration('citizen', { ...form, idType: 'cccd' }, { now: clock.now(), passwordPolicy: config.passwordPolicy, fields: fields.checked });
     if (!checked.ok) return showForm(ctx, 400, expiresAt, checked.kept, checked.errors);
     const token = ctx.params.token;
     let fullName: string;
