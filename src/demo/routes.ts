@@ -127,7 +127,7 @@ export function demoRoutes(deps: DemoDeps): Router {
     } catch (error) {
       // openid-client's own words for what failed (a state or nonce that does not match, a
       // code already used); they name no token or code.
-      logger.warn({ requestId: ctx.state.requestId, error: (error as Error).message }, 'demo sign-in not completed');
+      logger.warn({ requestId: ctx.state.requestId, error: (error as Error).message, code: (error as { code?: string }).code }, 'demo sign-in not completed');
       return showError(ctx, config, 400, 'demo.failed');
     }
     const shell = endShell(ctx, 'demo.result_title', flow.locale);
