@@ -191,7 +191,14 @@ ${control(locale, field, value, describedBy, error !== undefined)}
 }
 
 /** The summary above a form of declared fields: a link to each field in error, then any error of no field shown. */
-export function fieldErrorSummary(locale: Locale, fields: readonly FieldDefinition[], errors: Readonly<Record<string, FieldError>>, formError?: MessageKey): SafeHtml {
+export function fieldErrorSummary(
+  locale: Locale,
+  fields: readonly FieldDefinition[],
+  errors: Readonly<Record<string, FieldError>>,
+  formError?: MessageKey,
+  /** The sentence before the list, naming the form's button. */
+  intro: MessageKey = 'register.errors_intro',
+): SafeHtml {
   const declared = new Set(fields.map((field) => field.name));
   const items = [
     ...fields.flatMap((field) => {
@@ -206,7 +213,7 @@ export function fieldErrorSummary(locale: Locale, fields: readonly FieldDefiniti
   ];
   const lines = [
     ...(formError === undefined ? [] : [html`${t(locale, formError)}`]),
-    ...(items.length === 0 ? [] : [html`${t(locale, 'register.errors_intro')}`]),
+    ...(items.length === 0 ? [] : [html`${t(locale, intro)}`]),
   ];
   return summaryBox({ id: 'register-errors', lines, items });
 }

@@ -29,7 +29,7 @@ export function setupPage(shell: PageShell, props: SetupProps): string {
 <h1 id="page-heading">${t(locale, 'setup.heading')}</h1>
 <p>${t(locale, 'setup.intro')}</p>
 <p class="notice">${t(locale, 'setup.link_note', { time: props.expiresAt })}</p>
-${fieldErrorSummary(locale, props.fields, props.errors, props.formError)}
+${fieldErrorSummary(locale, props.fields, props.errors, props.formError, 'setup.errors_intro')}
 <form method="post" action="${props.action}">
 ${csrfField(props.csrfToken)}
 ${fieldsets(locale, props.fields, { values: props.values, errors: props.errors, passwordMinLength: props.passwordMinLength })}

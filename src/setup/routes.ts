@@ -41,7 +41,9 @@ const NAMES = ['idNumber', 'fullName', 'birthdate', 'gender', 'phone', 'username
 function setupFields(): { shown: FieldDefinition[]; checked: FieldDefinition[] } {
   const declared = operatorFields('citizen', ['idType', ...NAMES]);
   const shown = NAMES.map((name) => declared.find((field) => field.name === name)!).map((field): FieldDefinition =>
-    field.name === 'idNumber' ? { ...field, label: 'setup.field.national_id', hint: 'setup.field.national_id_hint', inputmode: 'numeric' } : field,
+    field.name === 'idNumber' ? { ...field, label: 'setup.field.national_id', hint: 'setup.field.national_id_hint', inputmode: 'numeric' }
+      // No code is sent to it here: the phone is the account's, for its security notices.
+      : field.name === 'phone' ? { ...field, hint: 'setup.field.phone_hint' } : field,
   );
   return { shown, checked: [declared.find((field) => field.name === 'idType')!, ...shown] };
 }
