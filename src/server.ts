@@ -108,6 +108,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics, setupTokens }).callback();
   let handler = build();
 
+  const setupLink = await firstRunLink({ issuer: config.issuer, accounts: services.accounts, audit: services.audit, setupTokens });
+
   const server = createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 65_000;
 
@@ -132,8 +134,6 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   ];
   for (const timer of timers) timer.unref();
 
-  const setupLink = await firstRunLink({ issuer: config.issuer, accounts: services.accounts, audit: services.audit, setupTokens });
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -142,7 +142,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   logger.info({ address, port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
   // The one line that holds the link (request logs leave its path out: http/logged-path.ts); in
   // production the only place it is written (main.ts also prints it on a development terminal).
-  if (setupLink) logger.info({ setupLink: setupLink.url, expiresAt: setupLink.expiresAt.toISOString() }, 'no administrator yet: open the set-up link to create the first one (single use)');
+  // A warning: a service without an administrator is worth seeing at any level but error.
+  if (setupLink) logger.warn({ setupLink: setupLink.url, expiresAt: setupLink.expiresAt.toISOString() }, 'no administrator yet: open the set-up link to create the first one (single use)');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {

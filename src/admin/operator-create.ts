@@ -147,7 +147,7 @@ function settingsOf(services: OperatorCreateDeps): OperatorAccountOptions {
   return { now: services.clock.now(), passwordPolicy: services.config.passwordPolicy };
 }
 
-/** In `db` when given: a transaction the caller writes more in (the first-run set-up uses its link up in the same one). */
+/** In `db` when given: a transaction the caller writes more in (the first-run set-up marks its link used in the same one). */
 export async function createCitizenAccount(services: OperatorCreateDeps, input: CitizenInput & { roles?: string[] }, db?: Knex): Promise<Account> {
   return create(services, validateCitizenInput(input, settingsOf(services)), input.roles ?? [], db);
 }
