@@ -11,6 +11,8 @@ import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, libra
 import { interactionRoutes, standaloneRoutes, type TicketSigner } from './interactions/index.ts';
 import { accountConsoleRoutes } from './account-console/index.ts';
 import { adminRoutes, type OperatorSessions } from './admin/index.ts';
+import { demoClient, demoRoutes } from './demo/index.ts';
+import { setupRoutes, type SetupTokens } from './setup/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/index.ts';
@@ -22,6 +24,8 @@ export interface AppDeps {
   knex: Knex;
   sealer: Sealer;
   csrfKey: Buffer;
+  /** SECRET_KEY itself, for what derives a key of its own from it (the demo's flow cookie). */
+  secretKey: Buffer;
   keys: KeySet;
   accounts: AccountStore;
   clients: ClientStore;
@@ -37,12 +41,15 @@ export interface AppDeps {
   tickets: TicketSigner;
   metrics: Metrics;
   operatorSessions: OperatorSessions;
+  setupTokens: SetupTokens;
 }
 
 export function createApp(deps: AppDeps): Provider {
   const { config, logger, audit } = deps;
   const consents = new ConsentStore(deps.knex, deps.clock);
-  const provider = createProvider(deps, consents);
+  // The demo application exists outside production only: its client and its pages alike.
+  const demo = config.env !== 'production';
+  const provider = createProvider({ ...deps, staticClients: demo ? [demoClient(config.issuer)] : [] }, consents);
   const csrf = new Csrf(deps.csrfKey);
 
   provider.use(requestLog(logger));
@@ -60,7 +67,9 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets(config.province.logo));
   const routeDeps = { ...deps, provider, csrf, consents };
-  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), ...adminRoutes(routeDeps)]) {
+  const routers = [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), setupRoutes(routeDeps), ...adminRoutes(routeDeps)];
+  if (demo) routers.push(demoRoutes(routeDeps));
+  for (const router of routers) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

@@ -49,6 +49,18 @@ export interface Config {
   sms: SmsConfig;
   /** Name, colour, logo and help contact shown on every page (SPEC §6). */
   province: Province;
+  /**
+   * In production, where besides this machine (loopback) the first-run set-up link may be
+   * opened from (SETUP_ALLOWED_ADDRESSES): the link is printed to the server's log only.
+   */
+  setupAllowedAddresses: AddressRange[];
+}
+
+/** An IP address, or a network in CIDR notation (`10.0.8.0/24`, `fd00::/8`). */
+export interface AddressRange {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
 export { ConfigError } from './config-parsers.ts';
@@ -132,6 +144,21 @@ function parseHostList(env: Env, name: string): string[] {
   return hosts;
 }
 
+function parseAddressRanges(env: Env, name: string): AddressRange[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const [address, prefixText, extra] = entry.trim().split('/');
+    const version = isIP(address ?? '');
+    if (version === 0 || extra !== undefined) throw new ConfigError(name, `"${entry.trim()}" is not an IP address or network (10.0.8.0/24)`);
+    const bits = version === 4 ? 32 : 128;
+    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) throw new ConfigError(name, `"${entry.trim()}" has no valid prefix length`);
+    const prefix = prefixText === undefined ? bits : Number(prefixText);
+    if (prefix > bits) throw new ConfigError(name, `"${entry.trim()}": the prefix length is at most ${bits}`);
+    return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = text(env, 'NODE_ENV', 'development');
   if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
@@ -192,5 +219,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sms: parseSms(env, dataDir, production),
     province: parseProvince(env),
+    setupAllowedAddresses: parseAddressRanges(env, 'SETUP_ALLOWED_ADDRESSES'),
   };
 }

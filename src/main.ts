@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseInUseError } from './db/index.ts';
 import { createLogger } from './logger.ts';
+import { setupBanner } from './setup/index.ts';
 import { startServer } from './server.ts';
 
 let config;
@@ -18,6 +19,8 @@ try {
 const logger = createLogger(config);
 try {
   const running = await startServer(config, { logger });
+  // On a developer's terminal the link stands out; in production it is in the server's log only.
+  if (running.setupLink && config.env !== 'production') process.stdout.write(setupBanner(running.setupLink));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

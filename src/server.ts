@@ -19,6 +19,7 @@ import { TicketSigner } from './interactions/index.ts';
 import { ensureConsoleClient, OperatorSessions } from './admin/index.ts';
 import { Metrics } from './http/index.ts';
 import { createSmsSender } from './sms/index.ts';
+import { firstRunLink, SetupTokens, type SetupLink } from './setup/index.ts';
 import { t } from './i18n/index.ts';
 import { listenForCommands, type CommandSocket } from './cli-socket.ts';
 
@@ -86,6 +87,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   services: Services;
+  /** The first-run set-up link, made at this start because no account holds an operator role yet. */
+  setupLink: SetupLink | undefined;
   /** Re-reads keys from the database and rebuilds the provider if they changed. */
   reloadKeys(): Promise<boolean>;
   close(): Promise<void>;
@@ -101,12 +104,15 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const metrics = new Metrics(config.metricsAccess);
   db.knex.on('query', () => metrics.statement());
   const signIn = new PasswordSignIn(services.accounts, config.argon2, sealer);
+  const setupTokens = new SetupTokens(db.knex, clock, subkey('xacthuc/setup-token'));
 
   await ensureKeys(db.knex, sealer, clock);
   await ensureConsoleClient(services.clients, config.issuer);
   let keys = await loadKeys(db.knex, sealer, clock);
-  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics }).callback();
+  const build = () => createApp({ ...services, knex: db.knex, csrfKey, keys, signIn, tickets, metrics, setupTokens }).callback();
   let handler = build();
+
+  const setupLink = await firstRunLink({ issuer: config.issuer, accounts: services.accounts, audit: services.audit, setupTokens });
 
   const server = createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 65_000;
@@ -125,8 +131,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       reloadKeys().catch((error) => logger.error({ err: error }, 'key reload failed'));
     }, KEY_RELOAD_SECONDS * 1000),
     setInterval(() => {
-      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep(), services.operatorSessions.sweep()])
-        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions }, 'expired rows swept'))
+      Promise.all([sweepExpiredModels(db.knex), removeRetiredKeys(db.knex, clock), sweepOtpRecords(db.knex, clock), services.pending.sweep(), services.lockout.sweep(), services.operatorSessions.sweep(), setupTokens.sweep()])
+        .then(([models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions, setupLinks]) => logger.info({ models, retiredKeys, otpRecords, pendingRegistrations, throttles, operatorSessions, setupLinks }, 'expired rows swept'))
         .catch((error) => logger.error({ err: error }, 'sweep failed'));
     }, SWEEP_SECONDS * 1000),
   ];
@@ -138,6 +144,10 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   });
   const { address, port } = server.address() as AddressInfo;
   logger.info({ address, port, issuer: config.issuer, database: db.engine }, 'xacthuc listening');
+  // The one line that holds the link (request logs leave its path out: http/logged-path.ts); in
+  // production the only place it is written (main.ts also prints it on a development terminal).
+  // A warning: a service without an administrator is worth seeing at any level but error.
+  if (setupLink) logger.warn({ setupLink: setupLink.url, expiresAt: setupLink.expiresAt.toISOString() }, 'no administrator yet: open the set-up link to create the first one (single use)');
 
   // Only this process may open the embedded database: `npm run cli` sends its commands here.
   // Without the socket the provider still serves; the CLI then says it cannot reach it.
@@ -168,5 +178,5 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     return closing;
   }
 
-  return { url: `http://localhost:${port}`, server, services, reloadKeys, close };
+  return { url: `http://localhost:${port}`, server, services, setupLink, reloadKeys, close };
 }

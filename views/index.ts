@@ -1,5 +1,6 @@
 export { autoSubmitPage } from './auto-submit.ts';
 export { choiceField, consentPage } from './consent.ts';
+export { demoPage, demoResultPage, type ShownClaim } from './demo.ts';
 export { errorPage } from './error.ts';
 export { homePage } from './home.ts';
 export { loginPage } from './login.ts';
@@ -8,6 +9,8 @@ export { otpPage } from './otp.ts';
 export { localeOf, pageShell } from './page-shell.ts';
 export { forgotPasswordPage, newPasswordPage, noticePage } from './password-reset.ts';
 export { registerChoicePage, registerFormPage } from './register.ts';
+export { setupDonePage, setupPage } from './setup.ts';
+export { vietnamTime } from './time.ts';
 export { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from './security.ts';
 export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, type ConsoleNavItem } from './console.ts';
 export type { SafeHtml } from './html.ts';

@@ -190,22 +190,30 @@ ${control(locale, field, value, describedBy, error !== undefined)}
 </div>`;
 }
 
-function errorSummary(locale: Locale, fields: readonly FieldDefinition[], props: RegisterFormProps): SafeHtml {
+/** The summary above a form of declared fields: a link to each field in error, then any error of no field shown. */
+export function fieldErrorSummary(
+  locale: Locale,
+  fields: readonly FieldDefinition[],
+  errors: Readonly<Record<string, FieldError>>,
+  formError?: MessageKey,
+  /** The sentence before the list, naming the form's button. */
+  intro: MessageKey = 'register.errors_intro',
+): SafeHtml {
   const declared = new Set(fields.map((field) => field.name));
   const items = [
     ...fields.flatMap((field) => {
-      const error = props.errors[field.name];
+      const error = errors[field.name];
       // A short label leading to the field; the whole message is at the field.
       return error === undefined ? [] : [html`<li><a href="#${field.name}">${t(locale, field.label)}</a></li>`];
     }),
     // An error about a name the form does not show is still listed, so nothing is hidden.
-    ...Object.entries(props.errors)
+    ...Object.entries(errors)
       .filter(([name]) => !declared.has(name))
       .map(([, error]) => html`<li>${summaryText(locale, error)}</li>`),
   ];
   const lines = [
-    ...(props.formError === undefined ? [] : [html`${t(locale, props.formError)}`]),
-    ...(items.length === 0 ? [] : [html`${t(locale, 'register.errors_intro')}`]),
+    ...(formError === undefined ? [] : [html`${t(locale, formError)}`]),
+    ...(items.length === 0 ? [] : [html`${t(locale, intro)}`]),
   ];
   return summaryBox({ id: 'register-errors', lines, items });
 }
@@ -228,6 +236,29 @@ function carried(fields: readonly FieldDefinition[], values: Readonly<Record<str
     .map((field) => html`<input type="hidden" name="${field.name}" value="${values[field.name]}">`);
 }
 
+export interface FieldsetsProps {
+  /** What was typed, shown again; password fields are never filled from it. */
+  values: Readonly<Record<string, string>>;
+  errors: Readonly<Record<string, FieldError>>;
+  idBirthYear?: number;
+  passwordMinLength?: number;
+}
+
+/** Declared fields as inputs with their labels, hints and errors, consecutive fields of one group in one fieldset. */
+export function fieldsets(locale: Locale, fields: readonly FieldDefinition[], props: FieldsetsProps): SafeHtml[] {
+  const extras: FieldExtras = { idBirthYear: props.idBirthYear, passwordMinLength: props.passwordMinLength ?? defaultPasswordPolicy.minLength };
+  return groups(fields).map((group) => {
+    const blocks = group.map((field) => {
+      const value = Object.hasOwn(props.values, field.name) ? props.values[field.name] : (field.defaultValue ?? '');
+      return fieldBlock(locale, field, value, Object.hasOwn(props.errors, field.name) ? props.errors[field.name] : undefined, extras);
+    });
+    return html`<fieldset class="field-group">
+<legend>${t(locale, group[0].group)}</legend>
+${blocks}
+</fieldset>`;
+  });
+}
+
 /**
  * One step of the registration form of one account type, rendered from its field declaration
  * (Ninh Thuận 2024 Art. 8.2): a field added to the declaration appears here without touching
@@ -242,17 +273,6 @@ export function registerFormPage(
   const step = Math.min(Math.max(props.step ?? 1, 1), steps.length);
   const fields = steps[step - 1];
   const last = step === steps.length;
-  const extras: FieldExtras = { idBirthYear: props.idBirthYear, passwordMinLength: props.passwordMinLength ?? defaultPasswordPolicy.minLength };
-  const fieldsets = groups(fields).map((group) => {
-    const blocks = group.map((field) => {
-      const value = Object.hasOwn(props.values, field.name) ? props.values[field.name] : (field.defaultValue ?? '');
-      return fieldBlock(locale, field, value, Object.hasOwn(props.errors, field.name) ? props.errors[field.name] : undefined, extras);
-    });
-    return html`<fieldset class="field-group">
-<legend>${t(locale, group[0].group)}</legend>
-${blocks}
-</fieldset>`;
-  });
   const back = step === 1
     ? html``
     : html`<button type="submit" name="go" value="back" class="button button--secondary" formnovalidate>${t(locale, 'register.back')}</button>`;
@@ -263,13 +283,13 @@ ${blocks}
 <h1 id="page-heading">${t(locale, `register.heading_${props.type}`)}</h1>
 <p class="progress">${t(locale, 'register.progress', { step, steps: steps.length })}</p>
 ${clientLead(locale, props.clientName)}
-${errorSummary(locale, fields, props)}
+${fieldErrorSummary(locale, fields, props.errors, props.formError)}
 <form method="post" action="${props.action}">
 ${csrfField(props.csrfToken)}
 <input type="hidden" name="type" value="${props.type}">
 <input type="hidden" name="step" value="${String(step)}">
 ${carried(steps.filter((_, index) => index !== step - 1).flat(), props.values)}
-${fieldsets}
+${fieldsets(locale, fields, props)}
 ${last ? html`<p class="note">${t(locale, 'register.sms_note')}</p>` : html``}
 <div class="actions">
 <button type="submit" name="go" value="next" class="button button--primary">${t(locale, last ? 'register.submit' : 'register.next')}</button>

@@ -14,6 +14,7 @@ import { batched, prepared, readAhead, rowsVersion, type Knex } from '../db/inde
 import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/index.ts';
 import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/index.ts';
 import type { Sealer } from '../secrets/index.ts';
+import { OPERATOR_ROLES } from './roles.ts';
 
 export type AccountType = 'citizen' | 'organization';
 export type NationalIdKind = 'cccd' | 'cmnd' | 'passport';
@@ -365,4 +366,10 @@ export class AccountStore {
     const updated = await this.#knex('accounts').where({ id }).update({ password_change_required: true }).returning('id');
     return updated.length === 1;
   });
+
+  /** Whether any account, in any state, holds an operator role (roles.ts); in `db` when given. */
+  async hasOperator(db: Knex = this.#knex): Promise<boolean> {
+    const row = await db('accounts').select('id').whereRaw('jsonb_exists_any(roles, CAST(? AS text[]))', [[...OPERATOR_ROLES]]).first();
+    return row !== undefined;
+  }
 }

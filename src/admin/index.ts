@@ -4,6 +4,7 @@ export {
   AccountInputError,
   createCitizenAccount,
   createOrganizationAccount,
+  operatorFields,
   type OperatorCreateDeps,
 } from './operator-create.ts';
 export { allows, reachOf, ROLE_PERMISSIONS, type Operator, type Permission, type Reach } from './permissions.ts';

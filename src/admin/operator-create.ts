@@ -4,8 +4,9 @@
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import { hashPassword, type PasswordPolicy } from '../passwords/index.ts';
-import { optionValues, registrationFields, validateRegistration, type FieldError, type RegisteredAccount } from '../accounts/registration/index.ts';
+import { optionValues, registrationFields, validateRegistration, type FieldDefinition, type FieldError, type RegisteredAccount } from '../accounts/registration/index.ts';
 import type { Account, AccountStore, AccountType } from '../accounts/index.ts';
+import type { Knex } from '../db/index.ts';
 
 /** A value the operator gave that the registration rules refuse; `option` is the command-line option without `--`. */
 export class AccountInputError extends Error {
@@ -64,8 +65,8 @@ const ORGANIZATION_OPTIONS = [
   ['email', 'email'],
 ] as const;
 
-/** The declared fields of `type` that the operator's form carries, in declaration order. */
-function fieldsFor(type: AccountType, names: readonly string[]) {
+/** The declared fields of `type` that the operator's form carries, in declaration order (also the first-run set-up page's). */
+export function operatorFields(type: AccountType, names: readonly string[]): FieldDefinition[] {
   return registrationFields[type]
     .filter((field) => names.includes(field.name))
     // A username is chosen at self-registration; an operator may leave it out (sign-in by
@@ -85,7 +86,7 @@ function validated(
   form: Record<string, string>,
   settings: OperatorAccountOptions,
 ): { account: RegisteredAccount; password: string } {
-  const fields = fieldsFor(type, Object.keys(form));
+  const fields = operatorFields(type, Object.keys(form));
   const result = validateRegistration(type, form, { now: settings.now, passwordPolicy: settings.passwordPolicy, fields });
   if (result.ok) return result;
   for (const [option, name] of options) {
@@ -132,22 +133,23 @@ export interface OperatorCreateDeps {
   accounts: AccountStore;
 }
 
-async function create(services: OperatorCreateDeps, { account, password }: { account: RegisteredAccount; password: string }, roles: string[]): Promise<Account> {
+async function create(services: OperatorCreateDeps, { account, password }: { account: RegisteredAccount; password: string }, roles: string[], db?: Knex): Promise<Account> {
   return services.accounts.create({
     ...account,
     status: 'active',
     phoneVerified: true,
     roles,
     passwordHash: await hashPassword(password, services.config.argon2),
-  });
+  }, db);
 }
 
 function settingsOf(services: OperatorCreateDeps): OperatorAccountOptions {
   return { now: services.clock.now(), passwordPolicy: services.config.passwordPolicy };
 }
 
-export async function createCitizenAccount(services: OperatorCreateDeps, input: CitizenInput & { roles?: string[] }): Promise<Account> {
-  return create(services, validateCitizenInput(input, settingsOf(services)), input.roles ?? []);
+/** In `db` when given: a transaction the caller writes more in (the first-run set-up marks its link used in the same one). */
+export async function createCitizenAccount(services: OperatorCreateDeps, input: CitizenInput & { roles?: string[] }, db?: Knex): Promise<Account> {
+  return create(services, validateCitizenInput(input, settingsOf(services)), input.roles ?? [], db);
 }
 
 export async function createOrganizationAccount(services: OperatorCreateDeps, input: OrganizationInput): Promise<Account> {

@@ -25,6 +25,8 @@ export type AuditEventType =
   | 'signin.throttled'
   | 'second_factor.added'
   | 'password.change_required'
+  | 'setup.link_issued'
+  | 'setup.admin_created'
   // What an operator did, through the console or the admin API (SPEC R10, R12): the target in
   // account_id or client_id, the operator (or service client) in details.operator/serviceClient.
   | `admin.${string}`;

@@ -7,6 +7,7 @@ import type { Context, Middleware } from 'koa';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { isDatabaseUnavailable } from '../db/index.ts';
+import { loggedPath } from './logged-path.ts';
 import { t } from '../i18n/index.ts';
 import { errorPage, localeOf, pageShell } from '../../views/index.ts';
 
@@ -73,7 +74,7 @@ export function errorAnswers(config: Pick<Config, 'province'>, logger: Logger): 
       const status = (error as { status?: unknown }).status;
       if ((error as { expose?: unknown }).expose === true && typeof status === 'number' && status < 500) throw error;
       const unavailable = isDatabaseUnavailable(error);
-      logger.error({ requestId: ctx.state.requestId, err: error, method: ctx.method, path: ctx.path }, unavailable ? 'database unavailable' : 'request failed');
+      logger.error({ requestId: ctx.state.requestId, err: error, method: ctx.method, path: loggedPath(ctx.path) }, unavailable ? 'database unavailable' : 'request failed');
       if (ctx.headerSent) throw error;
       return answer(ctx, config, unavailable);
     }

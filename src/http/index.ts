@@ -9,4 +9,4 @@ export { parseProvince, WEEKDAYS, type HelpContact, type HelpHours, type Provinc
 export { requestLog } from './request-log.ts';
 export { securityHeaders } from './security-headers.ts';
 export { formErrors, requestFacts, showError } from './pages.ts';
-export { sitePages } from './site-pages.ts';
+export { ADMIN_PATH, DEMO_PATH, sitePages } from './site-pages.ts';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
 import { statusOfError } from './error-answers.ts';
+import { loggedPath } from './logged-path.ts';
 
 /**
  * One JSON line per request with a request id (taken from X-Request-Id when a load
@@ -22,10 +23,10 @@ export function requestLog(logger: Logger): Middleware {
       await next();
     } catch (error) {
       status = statusOfError(error);
-      if (status >= 500) logger.error({ requestId: id, err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      if (status >= 500) logger.error({ requestId: id, err: error, method: ctx.method, path: loggedPath(ctx.path) }, 'request failed');
       throw error;
     } finally {
-      logger.info({ requestId: id, method: ctx.method, path: ctx.path, status: status ?? ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info({ requestId: id, method: ctx.method, path: loggedPath(ctx.path), status: status ?? ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }
   };
 }

@@ -1,4 +1,5 @@
-// The site's own pages outside any flow: the home page at `/`, and the page a browser gets
+// The site's own pages outside any flow: the home page at `/` (with, outside production, the
+// way to the demo application), and the page a browser gets
 // for an address nothing here answers (SPEC §6: in the person's language, with a way on).
 import type { Middleware } from 'koa';
 import type { Config } from '../config.ts';
@@ -6,11 +7,17 @@ import { t } from '../i18n/index.ts';
 import { errorPage, homePage, pageShell } from '../../views/index.ts';
 import { flowStart } from './pages.ts';
 
-export function sitePages(config: Pick<Config, 'province'>): Middleware {
+/** Where the operator console is (admin/: operators sign in there through this provider). */
+export const ADMIN_PATH = '/admin';
+/** The built-in demo application (src/demo/), served outside production only. */
+export const DEMO_PATH = '/demo';
+
+export function sitePages(config: Pick<Config, 'province' | 'env'>): Middleware {
+  const demoHref = config.env === 'production' ? undefined : DEMO_PATH;
   return async (ctx, next) => {
     if (ctx.path === '/' && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
       ctx.type = 'html';
-      ctx.body = homePage(pageShell(ctx, config, 'home.title'));
+      ctx.body = homePage(pageShell(ctx, config, 'home.title'), { demoHref, adminHref: ADMIN_PATH });
       return;
     }
     await next();

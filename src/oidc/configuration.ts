@@ -1,6 +1,6 @@
 // The oidc-provider configuration, read as a document: every choice that differs from
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
-import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../secrets/index.ts';
@@ -105,12 +105,16 @@ export interface ConfigurationInput {
   sealer: Sealer;
   pages: ProviderPages;
   clock: Clock;
+  /** Clients of the configuration rather than the `clients` table: the demo application, outside production. */
+  staticClients?: ClientMetadata[];
 }
 
-export function providerConfiguration({ outboundPrivateHosts, findConsent, adapter, keys, accounts, sealer, pages, clock }: ConfigurationInput): Configuration {
+export function providerConfiguration({ outboundPrivateHosts, findConsent, adapter, keys, accounts, sealer, pages, clock, staticClients = [] }: ConfigurationInput): Configuration {
   const privateHosts = new Set(outboundPrivateHosts);
   return {
     adapter,
+    // Looked up before the adapter; never stored (src/demo/client.ts).
+    clients: staticClients,
     jwks: keys.jwks as Configuration['jwks'],
     cookies: {
       // Persistent keys shared by every node, so a flow begun on one finishes on another.

@@ -1,7 +1,7 @@
 // oidc-provider, configured for the province: our storage adapter, keys, accounts, consents
 // and pages. The app (app.ts) puts our middleware and routes around it; the operator's client
 // registration (admin/register-client.ts) uses its metadata rules.
-import { Provider } from 'oidc-provider';
+import { Provider, type ClientMetadata } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Knex } from '../db/index.ts';
 import type { AccountStore } from '../accounts/index.ts';
@@ -22,6 +22,8 @@ export interface ProviderDeps {
   accounts: AccountStore;
   clients: ClientStore;
   clock: Clock;
+  /** Clients given by configuration, never stored: the demo application outside production (src/demo/). */
+  staticClients?: ClientMetadata[];
 }
 
 /**
@@ -49,6 +51,7 @@ export function createProvider(deps: ProviderDeps, consents = new ConsentStore(d
     sealer: deps.sealer,
     pages,
     clock: deps.clock,
+    staticClients: deps.staticClients,
   }));
   // Behind a TLS-terminating load balancer, trust its X-Forwarded-* so cookies are Secure.
   provider.proxy = deps.config.trustProxy;
