@@ -36,6 +36,11 @@ export class ConsentStore {
     return row ? { scopes: row.scopes, claims: row.claims } : undefined;
   }
 
+  /** Forgets every consent of the account (its erasure on the person's request), in `trx`. */
+  async forgetAccount(accountId: string, trx: Knex.Transaction): Promise<void> {
+    await trx('consents').where({ account_id: accountId }).delete();
+  }
+
   /** Records a consent: added to what the person agreed to before, never narrowing it. In `trx` when given. */
   async give(accountId: string, clientId: string, consent: Consent, trx?: Knex.Transaction): Promise<void> {
     const now = this.#clock.now();
