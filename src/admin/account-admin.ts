@@ -201,9 +201,9 @@ export class AccountAdmin {
   }
 
   async #endSessions(accountId: string, trx: Knex.Transaction): Promise<{ revoked: number; sessions: EndedSession[] }> {
-    const { revoked, sessions } = await revokeAccountSessions(trx, accountId);
-    const consoleSessions = await this.#deps.operatorSessions.endAll(accountId, trx);
-    return { revoked: revoked + consoleSessions, sessions };
+    const ended = await revokeAccountSessions(trx, accountId);
+    await this.#deps.operatorSessions.endAll(accountId, trx);
+    return ended;
   }
 
   /**
