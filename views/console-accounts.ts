@@ -31,9 +31,11 @@ export interface AccountSearchProps {
 
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-/** A moment as a person in the province reads it: day/month/year and the hour, Vietnam's time. */
+/** A moment as a person in the province reads it: dd/mm/yyyy and the hour, Vietnam's time. */
 export function formatMoment(locale: Locale, at: Date): string {
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: TIME_ZONE, dateStyle: 'short', timeStyle: 'short' }).format(at);
+  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(at);
 }
 
 function accountName(locale: Locale, account: Pick<AccountShown, 'name' | 'status'>): string {
