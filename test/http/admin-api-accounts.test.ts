@@ -184,3 +184,13 @@ test('the OpenAPI document describes the accounts and operators calls', async (t
   }
   t.truthy(document.paths['/accounts'].get.parameters.find((parameter: { name: string }) => parameter.name === 'identifier'));
 });
+
+test.serial('two super-administrators taken away at once, as the last two: one change is made, the other refused, one remains', async (t) => {
+  await server.services.db.knex('accounts').whereRaw(`roles @> '["super_admin"]'::jsonb`).update({ status: 'disabled' });
+  const first = await person({ roles: ['super_admin'] });
+  const second = await person({ roles: ['super_admin'] });
+  const answers = await Promise.all([first, second].map((account) => call('operators.manage', 'POST', `/operators/${account.id}/roles`, { roles: ['auditor'], agency_id: null })));
+  t.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409]);
+  const remaining = await server.services.db.knex('accounts').where({ status: 'active' }).whereRaw(`roles @> '["super_admin"]'::jsonb`);
+  t.is(remaining.length, 1);
+});
