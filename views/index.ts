@@ -13,4 +13,6 @@ export { setupDonePage, setupPage } from './setup.ts';
 export { vietnamTime } from './time.ts';
 export { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from './security.ts';
 export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, type ConsoleNavItem } from './console.ts';
+export { accountDeletePage, accountPage, accountRevealPage, accountSearchPage, type AccountAction, type AccountShown } from './console-accounts.ts';
+export { agenciesPage, operatorPage, operatorsPage, type OperatorShown } from './console-operators.ts';
 export type { SafeHtml } from './html.ts';

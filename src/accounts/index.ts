@@ -1,4 +1,4 @@
-export { AccountStore, DuplicateAccountError, type Account, type AccountType, type NewAccount, type NationalIdKind } from './store.ts';
+export { AccountStore, DuplicateAccountError, ERASED_NAME, type Account, type AccountType, type NewAccount, type NationalIdKind } from './store.ts';
 export { PasswordSignIn, accountThrottleKeys, identifierCandidates, MAX_IDENTIFIER_LENGTH, MAX_PASSWORD_LENGTH, type SignInResult } from './sign-in.ts';
 export { maskNationalId, maskTaxCode, maskPhone } from './identifiers/index.ts';
 export { AccountNotifier } from './notifications.ts';
@@ -6,3 +6,5 @@ export { type FinishedRegistration, type PendingRegistration, PendingRegistratio
 export { findProvince } from './provinces.ts';
 export { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from './store.ts';
 export { OPERATOR_ROLES, PERMISSIONS, isOperator, isOperatorRole, operatorRoles, type OperatorRole, type Permission } from './roles.ts';
+export { AgencyStore, checkAgencyName, MAX_AGENCY_NAME_LENGTH, type Agency, type AgencyNameError } from './agencies.ts';
+export { foldName } from './name-search.ts';

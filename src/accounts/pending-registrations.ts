@@ -96,6 +96,11 @@ export class PendingRegistrations {
     return updated.length === 1;
   }
 
+  /** Forgets the registration that made the account (its erasure on the person's request), in `trx`. */
+  async forgetAccount(accountId: string, trx: Knex.Transaction): Promise<void> {
+    await trx('pending_registrations').where({ account_id: accountId }).delete();
+  }
+
   async sweep(): Promise<number> {
     const now = this.#clock.now();
     const removed = await this.#knex('pending_registrations').where('expires_at', '<=', now).delete().returning('id');

@@ -15,6 +15,7 @@ import { TOTP_ENROLLED, totpEnrolledRows } from '../otp/index.ts';
 import { countedOf, type CountedKey, type CountingSql, type ThrottleKey } from '../passwords/index.ts';
 import type { Sealer } from '../secrets/index.ts';
 import { OPERATOR_ROLES } from './roles.ts';
+import { FOLD_FROM, FOLD_TO, foldName } from './name-search.ts';
 
 export type AccountType = 'citizen' | 'organization';
 export type NationalIdKind = 'cccd' | 'cmnd' | 'passport';
@@ -22,7 +23,8 @@ export type NationalIdKind = 'cccd' | 'cmnd' | 'passport';
 export interface Account {
   id: string;
   type: AccountType;
-  status: 'pending' | 'active' | 'disabled';
+  /** 'deleted': erased on a data subject's request, the row kept so the audit trail names an id. */
+  status: 'pending' | 'active' | 'disabled' | 'deleted';
   username: string | null;
   nationalIdKind: NationalIdKind | null;
   nationalId: string | null;
@@ -362,8 +364,108 @@ export class AccountStore {
     return [account?.password_hash, ...history.map((row: { password_hash: string }) => row.password_hash)].filter(Boolean);
   }
 
-  readonly requirePasswordChange = accountRows.writes(async (id: string): Promise<boolean> => {
-    const updated = await this.#knex('accounts').where({ id }).update({ password_change_required: true }).returning('id');
+  readonly requirePasswordChange = accountRows.writes(async (id: string, db: Knex = this.#knex): Promise<boolean> => {
+    const updated = await db('accounts').where({ id }).whereNot({ status: 'deleted' }).update({ password_change_required: true }).returning('id');
+    return updated.length === 1;
+  });
+
+  // What an operator does with accounts (admin/account-admin.ts). Searches go through the
+  // keyed HMAC indexes or the name in clear, never by opening the sealed columns of the table.
+
+  /** Accounts of any status matching any candidate, at most `limit`. */
+  async findByIdentifier(candidates: IdentifierCandidates, limit: number): Promise<Account[]> {
+    const { any, values } = this.#matchesOf(candidates);
+    if (!any) return [];
+    const rows = await this.#knex('accounts').select(COLUMNS).whereRaw(`(${MATCHES('accounts')})`, values).orderBy('id').limit(limit);
+    return rows.map((row) => this.#toAccount(row));
+  }
+
+  /**
+   * Accounts whose name contains `text` whatever its case and diacritics (name-search.ts),
+   * at most `limit`: a scan of the names, which an operator's search can afford.
+   */
+  async findByName(text: string, limit: number): Promise<Account[]> {
+    const rows = await this.#knex('accounts')
+      .select(COLUMNS)
+      .whereRaw(`lower(translate(full_name, ?, ?)) LIKE ? ESCAPE '\\'`, [FOLD_FROM, FOLD_TO, `%${likePattern(foldName(text))}%`])
+      .whereNot({ status: 'deleted' })
+      .orderBy('full_name')
+      .orderBy('id')
+      .limit(limit);
+    return rows.map((row) => this.#toAccount(row));
+  }
+
+  /** The account with when it was made, for an operator's page. */
+  async describe(id: string): Promise<{ account: Account; createdAt: Date } | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.#knex('accounts').select([...COLUMNS, 'created_at']).where({ id }).first();
+    return row ? { account: this.#toAccount(row), createdAt: new Date(row.created_at) } : undefined;
+  }
+
+  /** Accounts holding any operator role (of `agencyId` when given), by name, at most `limit`. */
+  async findOperators(roles: readonly string[], agencyId: string | undefined, limit: number): Promise<Account[]> {
+    const query = this.#knex('accounts')
+      .select(COLUMNS)
+      .whereRaw('EXISTS (SELECT 1 FROM jsonb_array_elements_text(accounts.roles) AS role WHERE role = ANY (CAST(? AS text[])))', [[...roles]])
+      .orderBy('full_name')
+      .orderBy('id')
+      .limit(limit);
+    if (agencyId !== undefined) query.where({ agency_id: agencyId });
+    return (await query).map((row) => this.#toAccount(row));
+  }
+
+  /**
+   * The active accounts holding `role`, their rows locked to the end of `trx`: whoever takes
+   * the role away or disables one of them learns, under the lock, whether another remains.
+   */
+  async lockHoldersOf(role: string, trx: Knex.Transaction): Promise<string[]> {
+    const rows = await trx('accounts').select('id').where({ status: 'active' }).whereRaw('roles @> CAST(? AS jsonb)', [JSON.stringify([role])]).orderBy('id').forUpdate();
+    return rows.map((row: { id: string }) => row.id);
+  }
+
+  /** Moves the account from status `from` to `to`; false when it was not in `from`. */
+  readonly setStatus = accountRows.writes(async (id: string, from: Account['status'], to: Account['status'], at: Date, db: Knex = this.#knex): Promise<boolean> => {
+    const updated = await db('accounts').where({ id, status: from }).update({ status: to, updated_at: at }).returning('id');
+    return updated.length === 1;
+  });
+
+  /** An operator's roles and agency, replaced. */
+  readonly setRoles = accountRows.writes(async (id: string, roles: readonly string[], agencyId: string | null, at: Date, db: Knex = this.#knex): Promise<boolean> => {
+    const updated = await db('accounts').where({ id }).whereNot({ status: 'deleted' }).update({ roles: JSON.stringify(roles), agency_id: agencyId, updated_at: at }).returning('id');
+    return updated.length === 1;
+  });
+
+  /**
+   * Erases the person from the row (Decree 13/2023 Art. 16: deletion on the data subject's
+   * request): identifiers sealed and indexed, name, contact details, profile, password and
+   * its history, roles. The row stays with status 'deleted', its id now naming nobody, so the
+   * audit trail keeps pointing at something. False when it was deleted already.
+   */
+  readonly erase = accountRows.writes(async (id: string, at: Date, trx: Knex.Transaction): Promise<boolean> => {
+    await trx('password_history').where({ account_id: id }).delete();
+    const updated = await trx('accounts').where({ id }).whereNot({ status: 'deleted' }).update({
+      status: 'deleted',
+      username: null,
+      national_id_kind: null,
+      national_id_enc: null,
+      national_id_hmac: null,
+      tax_code_enc: null,
+      tax_code_hmac: null,
+      phone_enc: null,
+      phone_hmac: null,
+      phone_verified: false,
+      email: null,
+      full_name: ERASED_NAME,
+      birthdate: null,
+      gender: null,
+      profile_enc: null,
+      password_hash: null,
+      password_changed_at: null,
+      password_change_required: false,
+      roles: JSON.stringify([]),
+      agency_id: null,
+      updated_at: at,
+    }).returning('id');
     return updated.length === 1;
   });
 
@@ -372,4 +474,14 @@ export class AccountStore {
     const row = await db('accounts').select('id').whereRaw('jsonb_exists_any(roles, CAST(? AS text[]))', [[...OPERATOR_ROLES]]).first();
     return row !== undefined;
   }
+}
+
+/** The name an erased account keeps (the column cannot be null): nothing of the person. */
+export const ERASED_NAME = '';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `text` for a LIKE pattern, its wildcards and escape character taken literally. */
+function likePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -12,10 +12,11 @@ import type { Knex } from '../db/index.ts';
 import { requestFacts } from '../http/index.ts';
 import { allows, type Operator, type Permission } from './permissions.ts';
 import { functionsOfScope } from './service-clients.ts';
+import type { AccountAdminDeps } from './account-admin.ts';
 
 export const API_PATH = '/admin/api';
 
-export interface ApiDeps {
+export interface ApiDeps extends AccountAdminDeps {
   provider: Provider;
   audit: AuditLog;
   knex: Knex;

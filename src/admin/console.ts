@@ -23,6 +23,7 @@ import { ACR, type ClientStore } from '../oidc/index.ts';
 import { consoleHomePage, consoleLayout, consoleReauthPage, localeOf, noticePage, pageShell, type ConsoleFrame, type ConsoleNavItem, type SafeHtml } from '../../views/index.ts';
 import { allows, type Operator, type Permission } from './permissions.ts';
 import type { OperatorSessions } from './operator-sessions.ts';
+import type { AccountAdminDeps } from './account-admin.ts';
 
 export const CONSOLE_CLIENT_ID = 'xacthuc-console';
 export const CONSOLE_PATH = '/admin';
@@ -52,7 +53,7 @@ export async function ensureConsoleClient(clients: ClientStore, issuer: string):
   await clients.putFirstParty(consoleClientMetadata(issuer));
 }
 
-export interface ConsoleDeps {
+export interface ConsoleDeps extends AccountAdminDeps {
   config: Config;
   provider: Provider;
   knex: Knex;
@@ -76,6 +77,7 @@ const SECTIONS: readonly (ConsoleNavItem & { permission?: Permission })[] = [
   { href: `${CONSOLE_PATH}/accounts`, label: 'console.nav.accounts', about: 'console.area.accounts', permission: 'accounts.read' },
   { href: `${CONSOLE_PATH}/clients`, label: 'console.nav.clients', about: 'console.area.clients', permission: 'clients.read' },
   { href: `${CONSOLE_PATH}/audit`, label: 'console.nav.audit', about: 'console.area.audit', permission: 'audit.read' },
+  { href: `${CONSOLE_PATH}/operators`, label: 'console_operators.nav', about: 'console_operators.area', permission: 'operators.manage' },
 ];
 
 /** What every console page shares: who is signed in, the frame, the checks, the audit. */

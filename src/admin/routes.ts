@@ -4,9 +4,13 @@
 import type Router from '@koa/router';
 import { apiRoutes, type ApiArea, type ApiDeps } from './api.ts';
 import { consoleRoutes, type ConsoleDeps, type ConsoleKit } from './console.ts';
+import { accountsApi } from './accounts-api.ts';
+import { accountsConsole } from './accounts-console.ts';
+import { operatorsApi } from './operators-api.ts';
+import { operatorsConsole } from './operators-console.ts';
 
-const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [];
-const API_AREAS: readonly ApiArea[] = [];
+const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [accountsConsole, operatorsConsole];
+const API_AREAS: readonly ApiArea[] = [accountsApi, operatorsApi];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
   return [consoleRoutes(deps, CONSOLE_AREAS), apiRoutes(deps, API_AREAS)];

@@ -577,6 +577,17 @@ export async function revokeClientAuthorizations(knex: Knex, accountId: string, 
   return apps.length ? [{ accountId, apps }] : [];
 }
 
+/**
+ * Every row that still names the account once its sessions are revoked (`revokeAccountSessions`):
+ * its Grants, interactions in progress. For the account's erasure on the person's request.
+ */
+export async function forgetAccountModels(knex: Knex, accountId: string): Promise<number> {
+  await flushDeferredWrites();
+  forgetAllRows();
+  const removed = await knex(TABLE).where({ account_id: accountId }).delete().returning('id');
+  return removed.length;
+}
+
 /** Deletes rows past their expiry; run periodically by every node (idempotent). */
 export async function sweepExpiredModels(knex: Knex): Promise<number> {
   const removed = await knex(TABLE).where('expires_at', '<', knex.fn.now()).delete().returning('id');

@@ -69,6 +69,11 @@ export class ConsentStore {
     return row ? { scopes: row.scopes, claims: row.claims, refused: { scopes: row.refused_scopes, claims: row.refused_claims } } : undefined;
   }
 
+  /** Forgets every consent of the account (its erasure on the person's request), in `trx`. */
+  async forgetAccount(accountId: string, trx: Knex.Transaction): Promise<void> {
+    await trx('consents').where({ account_id: accountId }).delete();
+  }
+
   /**
    * Records a decision: what is granted is added to what the person agreed to before, never
    * narrowing it; what is refused is remembered until the person grants it. In `trx` when given.

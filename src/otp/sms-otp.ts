@@ -318,6 +318,18 @@ export class SmsOtp {
 }
 
 /** Removes challenges and send records older than any limit or lifetime that reads them. */
+/**
+ * Forgets the codes sent to the account and the sends counted under its phone or its reset
+ * requests' keys (the account's erasure on the person's request), in `trx`. The hourly limits
+ * of that phone start again: a small price for keeping no trace of the number.
+ */
+export async function forgetOtpSubject(trx: Knex.Transaction, sealer: Sealer, accountId: string, phone: string | null): Promise<void> {
+  const challenges: Array<{ request_key: string | null }> = await trx('otp_challenges').where({ subject: accountId }).delete().returning('request_key');
+  const keys = [...new Set(challenges.flatMap((row) => (row.request_key ? [row.request_key] : [])))];
+  if (phone) keys.push(sealer.lookup(phone, PHONE_PURPOSE));
+  if (keys.length) await trx('sms_sends').whereIn('phone_hmac', keys).delete();
+}
+
 export async function sweepOtpRecords(knex: Knex, clock: Clock): Promise<number> {
   const dayAgo = new Date(clock.now().getTime() - 24 * HOUR_MS);
   const challenges = await knex('otp_challenges').where('expires_at', '<', dayAgo).delete().returning('id');

@@ -203,10 +203,11 @@ export class TotpFactors {
   }
 
   /** Turns the second factor off: the secret and every recovery code are deleted. */
-  readonly remove = totpEnrolledRows.writes(async (accountId: string): Promise<void> => {
-    await this.#knex.transaction(async (trx) => {
-      await trx('recovery_codes').where({ account_id: accountId }).delete();
-      await trx('totp_factors').where({ account_id: accountId }).delete();
-    });
+  readonly remove = totpEnrolledRows.writes(async (accountId: string, trx?: Knex.Transaction): Promise<void> => {
+    const write = async (db: Knex.Transaction) => {
+      await db('recovery_codes').where({ account_id: accountId }).delete();
+      await db('totp_factors').where({ account_id: accountId }).delete();
+    };
+    await (trx ? write(trx) : this.#knex.transaction(write));
   });
 }

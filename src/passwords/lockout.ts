@@ -202,16 +202,28 @@ export class SignInLockout {
    * Operator unlock: clears the counts and locks of the account's identifiers
    * (`identifierKeys`: accountThrottleKeys), from every address, and of its second factor.
    */
-  async unlock(accountId: string, identifierKeys: ThrottleKey[]): Promise<boolean> {
-    const pairPrefixes = identifierKeys.map((key) => `identifier-ip:${key.slice('identifier:'.length)}:`);
-    const removed = await this.#knex('sign_in_throttles')
-      .where((where) => {
-        where.whereIn('key', [...identifierKeys, `second-factor:${accountId}`]);
-        for (const prefix of pairPrefixes) where.orWhereRaw('starts_with(key, ?)', [prefix]);
-      })
-      .delete()
-      .returning('key');
+  async unlock(accountId: string, identifierKeys: ThrottleKey[], db: Knex = this.#knex): Promise<boolean> {
+    const removed = await db('sign_in_throttles').where((where) => this.#ofAccount(where, accountId, identifierKeys)).delete().returning('key');
     return removed.length > 0;
+  }
+
+  /**
+   * When the lock in force on any of the account's keys (`unlock`'s) ends; null when none is
+   * locked. What an operator sees before lifting it.
+   */
+  async lockedUntil(accountId: string, identifierKeys: ThrottleKey[]): Promise<Date | null> {
+    const row = await this.#knex('sign_in_throttles')
+      .where((where) => this.#ofAccount(where, accountId, identifierKeys))
+      .where('locked_until', '>', this.#clock.now())
+      .max({ until: 'locked_until' })
+      .first();
+    return row?.until ? new Date(row.until) : null;
+  }
+
+  /** The account's identifiers' keys, from every address, and its second factor's. */
+  #ofAccount(where: Knex.QueryBuilder, accountId: string, identifierKeys: ThrottleKey[]): void {
+    where.whereIn('key', [...identifierKeys, `second-factor:${accountId}`]);
+    for (const key of identifierKeys) where.orWhereRaw('starts_with(key, ?)', [`identifier-ip:${key.slice('identifier:'.length)}:`]);
   }
 
   /**
