@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config.ts';
 import { DatabaseInUseError, migrateToLatest } from './db/index.ts';
 import type { Services } from './server.ts';
-import { AgencyStore, ensureKeys, InvalidAgencyNameError, KEY_RELOAD_SECONDS, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
+import { ensureKeys, KEY_RELOAD_SECONDS, rotateKeys, type ClientAuthMethod, type ClientMetadataField, TTL } from './oidc/index.ts';
 import { InvalidClientError, registerClient, createCitizenAccount, createOrganizationAccount, AccountInputError, grantAdminFunctions, ServiceClientError } from './admin/index.ts';
-import { accountThrottleKeys, DuplicateAccountError, identifierCandidates, isOperator, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
+import { accountThrottleKeys, AgencyStore, DuplicateAccountError, InvalidAgencyNameError, identifierCandidates, isOperator, maskNationalId, maskPhone, maskTaxCode } from './accounts/index.ts';
 import { hasMessage, t } from './i18n/index.ts';
 
 export class UsageError extends Error {}
@@ -168,7 +168,7 @@ async function clientCreate(services: Services, values: Values) {
 }
 
 async function agencyCreate(services: Services, values: Values) {
-  return new AgencyStore(services.db.knex).create(required(values, 'name'));
+  return new AgencyStore(services.db.knex).add(required(values, 'name'));
 }
 
 /**

@@ -27,6 +27,24 @@ export function checkAgencyName(raw: string): { ok: true; name: string } | { ok:
   return { ok: true, name };
 }
 
+/** An agency name refused by `AgencyStore#add`, in words for an operator's command line. */
+export class InvalidAgencyNameError extends Error {
+  /** The name is fine, but another agency has it. */
+  readonly duplicate: boolean;
+
+  constructor(detail: string, duplicate = false) {
+    super(detail);
+    this.name = 'InvalidAgencyNameError';
+    this.duplicate = duplicate;
+  }
+}
+
+const NAME_PROBLEMS: Record<Exclude<AgencyNameError, 'agency.name_taken'>, string> = {
+  'agency.name_empty': 'is empty',
+  'agency.name_too_long': `is longer than ${MAX_AGENCY_NAME_LENGTH} characters`,
+  'agency.name_invalid': 'must have letters and no control or invisible characters',
+};
+
 export class AgencyStore {
   readonly #knex: Knex;
 
@@ -38,6 +56,13 @@ export class AgencyStore {
     return this.#knex('agencies').select('id', 'name').orderBy('name');
   }
 
+  /** The agency of that exact name (in NFC, spaces collapsed), if there is one. */
+  async findByName(name: string): Promise<Agency | undefined> {
+    const checked = checkAgencyName(name);
+    if (!checked.ok) return undefined;
+    return this.#knex('agencies').select('id', 'name').where({ name: checked.name }).first();
+  }
+
   async find(id: string): Promise<Agency | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
     return this.#knex('agencies').select('id', 'name').where({ id }).first();
@@ -47,5 +72,14 @@ export class AgencyStore {
   async create(name: string, trx?: Knex.Transaction): Promise<Agency | undefined> {
     const rows = await (trx ?? this.#knex)('agencies').insert({ id: randomUUID(), name }).onConflict('name').ignore().returning(['id', 'name']);
     return rows[0];
+  }
+
+  /** Checks and adds an agency (the CLI's agency:create); refusals are InvalidAgencyNameError. */
+  async add(rawName: string): Promise<Agency> {
+    const checked = checkAgencyName(rawName);
+    if (!checked.ok) throw new InvalidAgencyNameError(NAME_PROBLEMS[checked.error as keyof typeof NAME_PROBLEMS]);
+    const agency = await this.create(checked.name);
+    if (!agency) throw new InvalidAgencyNameError(`"${checked.name}" is already an agency`, true);
+    return agency;
   }
 }

@@ -6,5 +6,5 @@ export { type FinishedRegistration, type PendingRegistration, PendingRegistratio
 export { findProvince } from './provinces.ts';
 export { ACCOUNT_OF, ACCOUNT_ROW_JSON, accountRow, accountRows } from './store.ts';
 export { OPERATOR_ROLES, PERMISSIONS, isOperator, isOperatorRole, operatorRoles, type OperatorRole, type Permission } from './roles.ts';
-export { AgencyStore, checkAgencyName, MAX_AGENCY_NAME_LENGTH, type Agency, type AgencyNameError } from './agencies.ts';
+export { AgencyStore, checkAgencyName, InvalidAgencyNameError, MAX_AGENCY_NAME_LENGTH, type Agency, type AgencyNameError } from './agencies.ts';
 export { foldName } from './name-search.ts';

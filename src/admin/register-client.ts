@@ -1,8 +1,8 @@
 // Registering a relying party, by an operator (cli.ts client:create; next, the admin console).
 import type { Database } from '../db/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { AgencyStore } from '../accounts/index.ts';
 import {
-  AgencyStore,
   buildClientMetadata,
   checkClientMetadata,
   createProvider,

@@ -7,8 +7,9 @@ import type { Config } from '../config.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { type Csrf, FormError, readForm, formErrors, requestFacts, showError } from '../http/index.ts';
 import type { Locale } from '../i18n/index.ts';
+import { AgencyStore } from '../accounts/index.ts';
 import { choiceField, localeOf, pageShell, consentPage } from '../../views/index.ts';
-import { AgencyStore, applyConsent, consentDecision, consentOffer, type ConsentShown, type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
+import { applyConsent, consentDecision, consentOffer, type ConsentShown, type ConsentStore, PROTOCOL_CLAIMS } from '../oidc/index.ts';
 import { clientShown, finish, type Interaction } from './respond.ts';
 import { addRegistrationRoutes, type RegistrationDeps } from './registration/index.ts';
 import { addPasswordResetRoutes, type PasswordResetDeps } from './password-reset/index.ts';
@@ -76,7 +77,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const client = await provider.Client.find(String(interaction.params.client_id));
     // oidc-provider keeps extra metadata under its registered (snake_case) name.
     const { purpose, agency_id: agencyId } = (client ?? {}) as { purpose?: string; agency_id?: string };
-    const agency = agencyId ? await agencies.findById(agencyId) : undefined;
+    const agency = agencyId ? await agencies.find(agencyId) : undefined;
     return { clientName: shown.name, logoUri: shown.logoUri, ...(agency ? { agency: agency.name } : {}), ...(purpose ? { purpose } : {}) };
   }
 

@@ -1,5 +1,4 @@
 export { accountOfRevokedGrant, forgetAccountModels, revokeAccountSessions, sweepExpiredModels, type EndedSession } from './adapter.ts';
-export { type Agency, AgencyStore, InvalidAgencyNameError } from './agencies.ts';
 export { sendBackchannelLogouts } from './backchannel-logout.ts';
 export { ADMIN_SCOPES, PROTOCOL_CLAIMS } from './claims.ts';
 export { type ClientMetadataField, checkClientMetadata } from './client-metadata.ts';

@@ -8,7 +8,8 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readForm, UserAgent, type Page } from '../helpers/user-agent.ts';
 import { completeFlow, createTestCitizen, createTestClient, discover, RP_CALLBACK, signInThroughPages, startAuthorization, type FlowStart } from '../helpers/relying-party.ts';
 import { ENDPOINT_HOSTS, startRelyingPartyEndpoint } from '../helpers/relying-party-endpoint.ts';
-import { AgencyStore, ConsentStore, createProvider, loadKeys, withdrawConsent } from '../../src/oidc/index.ts';
+import { ConsentStore, createProvider, loadKeys, withdrawConsent } from '../../src/oidc/index.ts';
+import { AgencyStore } from '../../src/accounts/index.ts';
 import { t as translate } from '../../src/i18n/index.ts';
 import { createOrganizationAccount } from '../../src/admin/index.ts';
 
