@@ -11,3 +11,5 @@ export { registerChoicePage, registerFormPage } from './register.ts';
 export { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from './security.ts';
 export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, type ConsoleNavItem } from './console.ts';
 export type { SafeHtml } from './html.ts';
+export { auditLogPage, type AuditPageProps, type AuditRowView } from './audit.ts';
+export { dashboardPage, type DashboardDay, type DashboardProps, type DashboardSeries } from './dashboard.ts';

@@ -4,9 +4,15 @@
 import type Router from '@koa/router';
 import { apiRoutes, type ApiArea, type ApiDeps } from './api.ts';
 import { consoleRoutes, type ConsoleDeps, type ConsoleKit } from './console.ts';
+import { auditConsoleArea } from './audit-console.ts';
+import { auditApiArea } from './audit-api.ts';
 
-const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [];
-const API_AREAS: readonly ApiArea[] = [];
+const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [
+  auditConsoleArea,
+];
+const API_AREAS: readonly ApiArea[] = [
+  auditApiArea,
+];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
   return [consoleRoutes(deps, CONSOLE_AREAS), apiRoutes(deps, API_AREAS)];
