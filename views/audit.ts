@@ -11,6 +11,8 @@ import type { PageShell } from './layout.ts';
 export type AuditFilterField = 'account' | 'client' | 'operator' | 'type' | 'from' | 'to';
 
 export interface AuditRowView {
+  /** The event's id in the log, the row's anchor (#event-<id>). */
+  id: string;
   /** dd/mm/yyyy HH:mm:ss, Viet Nam time. */
   time: string;
   /** The same instant, ISO 8601, for `<time datetime>`. */
@@ -114,7 +116,7 @@ function eventRow(locale: Locale, row: AuditRowView): SafeHtml {
   const details = row.details.length
     ? html`<dl class="audit-log__details">${row.details.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>`
     : html``;
-  return html`<tr>
+  return html`<tr id="event-${row.id}">
 <td data-label="${t(locale, 'audit.col.time')}"><time datetime="${row.datetime}">${row.time}</time></td>
 <td data-label="${t(locale, 'audit.col.type')}">${row.label}${row.label === row.type ? html`` : html`<span class="audit-log__type">${row.type}</span>`}</td>
 <td data-label="${t(locale, 'audit.col.account')}">${account}${accountId}</td>

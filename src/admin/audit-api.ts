@@ -106,8 +106,7 @@ function addRoutes(router: Router, kit: ApiKit): void {
     const criteria = checked(ctx, MAX_LIMIT);
     if (!criteria) return;
     const resolved = await resolveFilter(accounts, criteria);
-    const single = resolved.filter.accountIds?.length === 1 ? resolved.filter.accountIds[0] : null;
-    await kit.record(ctx, 'audit.exported', { accountId: single, clientId: criteria.clientId ?? null }, exportDetails(resolved, criteria, reveal));
+    await kit.record(ctx, 'audit.exported', {}, exportDetails(resolved, criteria, reveal));
     sendAuditCsv(ctx, { reader, accounts }, resolved.filter, { locale: 'en', reveal, now: clock.now() });
   });
 

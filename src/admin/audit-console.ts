@@ -46,6 +46,7 @@ export function auditConsoleArea(router: Router, kit: ConsoleKit): void {
     const events = await reader.events(resolved.filter, { before: criteria.before, limit: PAGE_SIZE + 1 });
     const shown = await showEvents(accounts, events.slice(0, PAGE_SIZE), { locale: kit.shell(ctx, 'audit.title').locale, reveal: false });
     const rows: AuditRowView[] = shown.map((event) => ({
+      id: event.id,
       time: event.localTime,
       datetime: event.at.toISOString(),
       type: event.type,
@@ -76,8 +77,9 @@ export function auditConsoleArea(router: Router, kit: ConsoleKit): void {
     const parsed = parseAuditFilters(ctx.query);
     if (!parsed.ok) return show(ctx, 400, { values: parsed.values, errors: parsed.errors, rows: [] });
     const resolved = await resolveFilter(accounts, parsed.criteria);
-    const single = resolved.filter.accountIds?.length === 1 ? resolved.filter.accountIds[0] : null;
-    await kit.record(ctx, 'audit.exported', { accountId: single, clientId: parsed.criteria.clientId ?? null }, exportDetails(resolved, parsed.criteria, reveal));
+    // The log itself is the target: the export names no account or client of its own, so it
+    // is not among the events it exports when filtered by one.
+    await kit.record(ctx, 'audit.exported', {}, exportDetails(resolved, parsed.criteria, reveal));
     sendAuditCsv(ctx, { reader, accounts }, resolved.filter, { locale: kit.shell(ctx, 'audit.title').locale, reveal, now: clock.now() });
   });
 
