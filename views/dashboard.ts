@@ -91,7 +91,7 @@ export function barChart(locale: Locale, days: readonly DashboardDay[], series: 
 <h2 id="figure-${series.id}" class="chart__heading">${name}</h2>
 <p class="note">${t(locale, series.about)}</p>
 <p class="chart__summary">${summary}</p>
-<svg class="chart__svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${titleId} ${descId}" xmlns="http://www.w3.org/2000/svg" focusable="false">
+<svg class="chart__svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${titleId} ${descId}">
 <title id="${titleId}">${t(locale, 'dashboard.chart_label', { figure: name, from: first, to: last })}</title>
 <desc id="${descId}">${summary}</desc>
 <text class="chart__axis-title" x="${LEFT}" y="16" font-size="15">${t(locale, 'dashboard.axis_count')}</text>
