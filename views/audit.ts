@@ -17,7 +17,6 @@ export interface AuditRowView {
   time: string;
   /** The same instant, ISO 8601, for `<time datetime>`. */
   datetime: string;
-  type: string;
   /** The type in plain words, or the type itself when it has none. */
   label: string;
   /** A masked identifier of the account, or none. */
@@ -118,7 +117,7 @@ function eventRow(locale: Locale, row: AuditRowView): SafeHtml {
     : html``;
   return html`<tr id="event-${row.id}">
 <td data-label="${t(locale, 'audit.col.time')}"><time datetime="${row.datetime}">${row.time}</time></td>
-<td data-label="${t(locale, 'audit.col.type')}">${row.label}${row.label === row.type ? html`` : html`<span class="audit-log__type">${row.type}</span>`}</td>
+<td data-label="${t(locale, 'audit.col.type')}">${row.label}</td>
 <td data-label="${t(locale, 'audit.col.account')}">${account}${accountId}</td>
 <td data-label="${t(locale, 'audit.col.client')}">${row.clientId ?? ''}</td>
 <td data-label="${t(locale, 'audit.col.ip')}">${row.ip ?? ''}</td>

@@ -49,7 +49,6 @@ export function auditConsoleArea(router: Router, kit: ConsoleKit): void {
       id: event.id,
       time: event.localTime,
       datetime: event.at.toISOString(),
-      type: event.type,
       label: event.label,
       account: event.account.identifier ?? event.account.phone ?? undefined,
       accountShortId: event.accountId?.slice(0, 8),
