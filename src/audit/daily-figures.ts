@@ -1,6 +1,7 @@
 // What the operator dashboard counts per day (issue point 7), from the log itself: one grouped
-// statement for all figures, through the (type, at) index or the BRIN index on the time. Days are Vietnamese calendar days
-// (Asia/Ho_Chi_Minh, UTC+7 all year): an event at 23:30 and one at 00:30 local time fall on two days.
+// statement for all figures, through the (type, at) index or the BRIN index on the time. Days
+// are Vietnamese calendar days (Asia/Ho_Chi_Minh, UTC+7 all year): an event at 23:30 and one
+// at 00:30 local time fall on two days.
 import type { Knex } from '../db/index.ts';
 
 /** Each figure and the event type that counts it. */
