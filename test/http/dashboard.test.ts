@@ -4,8 +4,8 @@
 import test from 'ava';
 import * as oidc from 'openid-client';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { UserAgent } from '../helpers/user-agent.ts';
-import { createTestClient } from '../helpers/relying-party.ts';
+import { UserAgent, readForm } from '../helpers/user-agent.ts';
+import { createTestCitizen, createTestClient } from '../helpers/relying-party.ts';
 import { createTestOperator, signInToConsole } from '../helpers/console.ts';
 import { grantAdminFunctions } from '../../src/admin/index.ts';
 import { addDays, startOfVietnamDay, vietnamDay } from '../../src/admin/vietnam-time.ts';
@@ -109,4 +109,21 @@ test.serial('the dashboard page is five charts of plain SVG with their text; no 
   t.notRegex(page.body, /<script(?![^>]*src="\/assets\/)|style=|https?:\/\/(?!localhost)[a-z]/i);
   t.regex(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   t.true(page.body.includes('href="/admin/dashboard" aria-current="page"'), 'in the console’s sections');
+});
+
+test.serial('an SMS code sent at sign-in is in the log as otp.sent, once per code, so the dashboard counts it', async (t) => {
+  const citizen = await createTestCitizen(server, { phone: '0978555666' });
+  now += 60_000;
+  const agent = new UserAgent();
+  // The console asks for a second factor: a person without an authenticator gets an SMS code.
+  const login = await agent.get(`${server.url}/admin`);
+  const form = readForm(login);
+  const codePage = await agent.submit(login, { action: form.action, fields: { ...form.fields, identifier: citizen.nationalId, password: citizen.password } });
+  t.is(codePage.status, 200);
+  const sent = () => server.services.db.knex('audit_events').where({ type: 'otp.sent', account_id: citizen.account.id });
+  t.deepEqual((await sent()).map((event) => event.details.purpose), ['sign_in']);
+  now += 61_000;
+  const resend = readForm(codePage, undefined, 1);
+  await agent.submit(codePage, resend);
+  t.is((await sent()).length, 2, 'a code sent again is another SMS');
 });
