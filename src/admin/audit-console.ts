@@ -1,6 +1,6 @@
 // The console's audit log and dashboard (issue point 7; SPEC R10, R12): `/admin/audit` (audit.read),
 // its download `/admin/audit.csv` (audit.read; identifiers in clear only with accounts.reveal,
-// and `reveal=1` asked for), and `/admin/dashboard` (dashboard.read). Every download is in the
+// `reveal=1` asked for and a sign-in in the last REAUTH_SECONDS), and `/admin/dashboard` (dashboard.read). Every download is in the
 // log as `admin.audit.exported`, with the filters and whether identifiers were revealed.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -73,6 +73,8 @@ export function auditConsoleArea(router: Router, kit: ConsoleKit): void {
     if (!kit.permits(ctx, 'audit.read')) return;
     const reveal = asksToReveal(ctx);
     if (reveal && !kit.permits(ctx, 'accounts.reveal')) return;
+    // Personal identifiers in clear, in bulk: only right after the operator proved who they are.
+    if (reveal && !kit.recentlySignedIn(ctx, ctx.url)) return;
     const parsed = parseAuditFilters(ctx.query);
     if (!parsed.ok) return show(ctx, 400, { values: parsed.values, errors: parsed.errors, rows: [] });
     const resolved = await resolveFilter(accounts, parsed.criteria);
@@ -82,7 +84,7 @@ export function auditConsoleArea(router: Router, kit: ConsoleKit): void {
     sendAuditCsv(ctx, { reader, accounts }, resolved.filter, { locale: kit.shell(ctx, 'audit.title').locale, reveal, now: clock.now() });
   });
 
-  router.get('/dashboard', async (ctx: Context) => {
+  router.get('/dashboard', async (ctx) => {
     if (!kit.permits(ctx, 'dashboard.read')) return;
     const figures = await lastThirtyDays(knex, clock.now());
     const shell = kit.shell(ctx, 'dashboard.title');

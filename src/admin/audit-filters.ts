@@ -6,7 +6,7 @@ import { isNamedEventType, ADMIN_EVENT_TYPE } from '../audit/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { startOfVietnamDay } from './vietnam-time.ts';
 
-export const FILTER_FIELDS = ['account', 'client', 'operator', 'type', 'from', 'to'] as const;
+const FILTER_FIELDS = ['account', 'client', 'operator', 'type', 'from', 'to'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
 /** Every operator action, whatever its name. */

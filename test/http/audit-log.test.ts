@@ -314,3 +314,15 @@ test.serial('the filter form works without JavaScript: a GET with labelled field
   t.true(page.body.includes('<option value="admin.account.locked" selected>admin.account.locked</option>'), 'an action of another area stays selected');
   t.false(page.body.includes('<script'), 'no script');
 });
+
+test.serial('identifiers in clear need a sign-in in the last 5 minutes: after that the download asks the operator to confirm it is them, and nothing is downloaded or logged', async (t) => {
+  const exportsBefore = (await server.services.db.knex('audit_events').where({ type: 'admin.audit.exported' })).length;
+  now += 6 * 60_000;
+  const stale = await adminAgent.request(`${server.url}/admin/audit.csv?client=reveal-app&reveal=1`);
+  t.is(stale.status, 401);
+  t.true(shows(stale, 'console.reauth_heading'));
+  t.true(stale.body.includes(escapeHtml(`/admin/login?${new URLSearchParams({ return: '/admin/audit.csv?client=reveal-app&reveal=1', reauth: '1' })}`)), 'confirming comes back to the download');
+  t.is((await server.services.db.knex('audit_events').where({ type: 'admin.audit.exported' })).length, exportsBefore);
+  const masked = await adminAgent.request(`${server.url}/admin/audit.csv?client=reveal-app`);
+  t.is(masked.status, 200, 'a masked download needs no new sign-in');
+});
