@@ -16,3 +16,5 @@ export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, t
 export { accountDeletePage, accountPage, accountRevealPage, accountSearchPage, type AccountAction, type AccountShown } from './console-accounts.ts';
 export { agenciesPage, operatorPage, operatorsPage, type OperatorShown } from './console-operators.ts';
 export type { SafeHtml } from './html.ts';
+export { auditLogPage, type AuditPageProps, type AuditRowView } from './audit.ts';
+export { dashboardPage, type DashboardDay, type DashboardProps, type DashboardSeries } from './dashboard.ts';

@@ -309,6 +309,17 @@ export class AccountStore {
   }
 
   /**
+   * The ids of the accounts, in any status, matching any candidate (at most `limit`): whom an
+   * operator means by an identifier typed into a search, such as the audit log's filter.
+   */
+  async idsByIdentifier(candidates: IdentifierCandidates, limit = 20): Promise<string[]> {
+    const { any, values } = this.#matchesOf(candidates);
+    if (!any) return [];
+    const rows: Array<{ id: string }> = await this.#knex('accounts').select('id').whereRaw(`(${MATCHES('accounts')})`, values).limit(limit);
+    return rows.map((row) => row.id);
+  }
+
+  /**
    * At sign-in, in one statement: the active accounts matching any candidate, and the
    * attempt counted (passwords/lockout.ts) before any password is checked, under `keys`
    * whether or not an account matched. Also reads ahead whether each match has an

@@ -7,7 +7,9 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Provider } from 'oidc-provider';
+import type { AccountStore } from '../accounts/index.ts';
 import type { AuditEvent, AuditLog } from '../audit/index.ts';
+import type { Clock } from '../clock.ts';
 import type { Knex } from '../db/index.ts';
 import { requestFacts } from '../http/index.ts';
 import { allows, type Operator, type Permission } from './permissions.ts';
@@ -20,6 +22,8 @@ export interface ApiDeps extends AccountAdminDeps {
   provider: Provider;
   audit: AuditLog;
   knex: Knex;
+  accounts: AccountStore;
+  clock: Clock;
 }
 
 /** An OpenAPI 3.1 paths object: what an area of the API adds to the document. */

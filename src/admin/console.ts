@@ -74,6 +74,7 @@ export interface ConsoleOperator extends Operator {
 /** The sections of the console, each shown to the operators whose roles open it. */
 const SECTIONS: readonly (ConsoleNavItem & { permission?: Permission })[] = [
   { href: CONSOLE_PATH, label: 'console.nav.home' },
+  { href: `${CONSOLE_PATH}/dashboard`, label: 'console.nav.dashboard', about: 'console.area.dashboard', permission: 'dashboard.read' },
   { href: `${CONSOLE_PATH}/accounts`, label: 'console.nav.accounts', about: 'console.area.accounts', permission: 'accounts.read' },
   { href: `${CONSOLE_PATH}/clients`, label: 'console.nav.clients', about: 'console.area.clients', permission: 'clients.read' },
   { href: `${CONSOLE_PATH}/audit`, label: 'console.nav.audit', about: 'console.area.audit', permission: 'audit.read' },

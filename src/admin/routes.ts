@@ -6,11 +6,13 @@ import { apiRoutes, type ApiArea, type ApiDeps } from './api.ts';
 import { consoleRoutes, type ConsoleDeps, type ConsoleKit } from './console.ts';
 import { accountsApi } from './accounts-api.ts';
 import { accountsConsole } from './accounts-console.ts';
+import { auditApiArea } from './audit-api.ts';
+import { auditConsoleArea } from './audit-console.ts';
 import { operatorsApi } from './operators-api.ts';
 import { operatorsConsole } from './operators-console.ts';
 
-const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [accountsConsole, operatorsConsole];
-const API_AREAS: readonly ApiArea[] = [accountsApi, operatorsApi];
+const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [accountsConsole, operatorsConsole, auditConsoleArea];
+const API_AREAS: readonly ApiArea[] = [accountsApi, operatorsApi, auditApiArea];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
   return [consoleRoutes(deps, CONSOLE_AREAS), apiRoutes(deps, API_AREAS)];

@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { type Account, maskPhone } from '../../accounts/index.ts';
-import { OtpError } from '../../otp/index.ts';
+import { OtpError, type Challenge } from '../../otp/index.ts';
 import { otpPage } from '../../../views/index.ts';
 import { type Interaction } from '../respond.ts';
 import { sendCode, type CodeFailure } from '../send-code.ts';
@@ -13,10 +13,17 @@ import { requestFacts, showError } from '../../http/index.ts';
 export function smsCodeStep(kit: StepKit) {
   const { config, otp, audit } = kit.deps;
 
+  /** Sends the code; one that went out is in the log (the dashboard counts SMS codes sent by it). */
+  async function send(ctx: Context, account: Account, challenge: Challenge): Promise<CodeFailure | undefined> {
+    const failure = await sendCode(otp, challenge, ctx.ip);
+    if (!failure) await audit.record({ type: 'otp.sent', accountId: account.id, ...requestFacts(ctx), details: { purpose: 'sign_in' } });
+    return failure;
+  }
+
   /** The code page; a first showing creates the challenge and sends its code. */
   async function showCode(ctx: Context, interaction: Interaction, account: Account, ticket: StepState, error?: CodeFailure) {
     const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : await otp.create({ purpose: 'sign_in', subject: account.id, phone: account.phone! });
-    const failure = !ticket.challengeId && challenge ? ((await sendCode(otp, challenge, ctx.ip)) ?? error) : error;
+    const failure = !ticket.challengeId && challenge ? ((await send(ctx, account, challenge)) ?? error) : error;
     const next = { ...ticket, challengeId: challenge!.id };
     const form = kit.form(ctx, interaction, next, 'sms-code');
     kit.render(ctx, failure ? 400 : 200, otpPage(kit.shellFor(ctx, interaction, 'sms_code.heading'), {
@@ -58,7 +65,7 @@ export function smsCodeStep(kit: StepKit) {
       const { interaction, ticket, account } = state;
       const challenge = ticket.challengeId ? await otp.find(ticket.challengeId) : undefined;
       if (!challenge) return showError(ctx, config, 400, 'signin.step_expired');
-      return showCode(ctx, interaction, account, ticket, await sendCode(otp, challenge, ctx.ip));
+      return showCode(ctx, interaction, account, ticket, await send(ctx, account, challenge));
     });
   }
 
