@@ -1,18 +1,19 @@
 import type { IdentifierErrorCode } from '../accounts/identifiers/index.ts';
 import { identifierMessages } from './identifier-messages.ts';
 import { operatorMessages, type OperatorMessageKey } from './operator-messages.ts';
+import { onboardingMessages, type OnboardingMessageKey } from './onboarding-messages.ts';
 import { en } from './en.ts';
 import { vi } from './vi.ts';
 
 export type Locale = 'vi' | 'en';
-export type MessageKey = keyof typeof vi | IdentifierErrorCode | OperatorMessageKey;
+export type MessageKey = keyof typeof vi | IdentifierErrorCode | OperatorMessageKey | OnboardingMessageKey;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 // The identifier error codes (raised by accounts/identifiers/) are worded in identifier-messages.ts
 // and joined here, so every code raised anywhere reaches a page through this one t().
 const catalogues: Record<Locale, Readonly<Record<string, string>>> = {
-  vi: { ...identifierMessages.vi, ...operatorMessages.vi, ...vi },
-  en: { ...identifierMessages.en, ...operatorMessages.en, ...en },
+  vi: { ...identifierMessages.vi, ...operatorMessages.vi, ...onboardingMessages.vi, ...vi },
+  en: { ...identifierMessages.en, ...operatorMessages.en, ...onboardingMessages.en, ...en },
 };
 
 function isLocale(value: string | undefined): value is Locale {

@@ -1,10 +1,12 @@
-export { accountOfRevokedGrant, revokeAccountSessions, sweepExpiredModels } from './adapter.ts';
+export { accountOfRevokedGrant, revokeAccountSessions, revokeClientTokens, sweepExpiredModels } from './adapter.ts';
 export { sendBackchannelLogouts } from './backchannel-logout.ts';
 export { ADMIN_SCOPES, PROTOCOL_CLAIMS } from './claims.ts';
 export { type ClientMetadataField, checkClientMetadata } from './client-metadata.ts';
-export { type ClientAuthMethod, ClientStore, FIRST_PARTY_CLIENT_IDS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
+export { type ClientAuthMethod, type ClientStatus, type ClientSummary, ClientStore, FIRST_PARTY_CLIENT_IDS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { ConsentStore } from './consents.ts';
 export { KEY_RELOAD_SECONDS, type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
 export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';
+export { REGISTRATION_POLICY } from './registration-policy.ts';
+export { SCOPES } from './claims.ts';
