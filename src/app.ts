@@ -11,6 +11,7 @@ import { type KeySet, accountOfRevokedGrant, createProvider, ConsentStore, libra
 import { interactionRoutes, standaloneRoutes, type TicketSigner } from './interactions/index.ts';
 import { accountConsoleRoutes } from './account-console/index.ts';
 import { adminRoutes, type OperatorSessions } from './admin/index.ts';
+import { IntegrationRequests, onboardingRoutes, recordRegistrations } from './onboarding/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/index.ts';
@@ -59,8 +60,10 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(libraryLogoutForms(config));
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets(config.province.logo));
-  const routeDeps = { ...deps, provider, csrf, consents };
-  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), ...adminRoutes(routeDeps)]) {
+  const requests = new IntegrationRequests(deps.knex, deps.sealer, deps.clock);
+  provider.use(recordRegistrations({ requests, audit }));
+  const routeDeps = { ...deps, provider, csrf, consents, requests };
+  for (const router of [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), onboardingRoutes(routeDeps), ...adminRoutes(routeDeps)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

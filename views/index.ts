@@ -11,3 +11,4 @@ export { registerChoicePage, registerFormPage } from './register.ts';
 export { passwordChangePage, passwordWarningPage, recoveryCodesPage, totpEnrolPage, totpPage } from './security.ts';
 export { consoleHomePage, consoleLayout, consoleReauthPage, type ConsoleFrame, type ConsoleNavItem } from './console.ts';
 export type { SafeHtml } from './html.ts';
+export { clientDetail, clientsOverview, confirmAction, consoleMessage, credentialsShown, integrationRequestForm, integrationRequestPage, ownRequestsPage, registrationTokenShown, requestDetail, shownTime, type AgencyOption, type ClientDetail, type ClientRow, type OwnRequest, type RequestDetail, type RequestFormProps, type RequestRow } from './onboarding.ts';

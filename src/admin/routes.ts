@@ -4,8 +4,9 @@
 import type Router from '@koa/router';
 import { apiRoutes, type ApiArea, type ApiDeps } from './api.ts';
 import { consoleRoutes, type ConsoleDeps, type ConsoleKit } from './console.ts';
+import { clientsConsoleArea } from './clients-area.ts';
 
-const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [];
+const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [clientsConsoleArea];
 const API_AREAS: readonly ApiArea[] = [];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
