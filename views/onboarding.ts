@@ -137,7 +137,7 @@ export function integrationRequestForm(locale: Locale, props: RequestFormProps):
 <h1 id="page-heading">${t(locale, 'onboarding.heading')}</h1>
 <p class="lead">${t(locale, 'onboarding.intro')}</p>
 ${errorSummary({ id: 'request-errors', lines, items })}
-<form method="post" action="${props.action}" enctype="multipart/form-data">
+<form method="post" action="${props.action}" enctype="multipart/form-data" id="request-form">
 ${csrfField(props.csrfToken)}
 <fieldset class="field-group">
 <legend>${t(locale, 'onboarding.group.app')}</legend>
@@ -286,11 +286,11 @@ export function requestDetail(locale: Locale, request: RequestDetail, decide: { 
   const error = decide?.error === undefined ? html`` : errorSummary({ id: 'decision-errors', lines: [html`${t(locale, decide.error, decide.errorParams)}`] });
   const decision = decide === undefined || request.status !== 'pending'
     ? html`<p><strong>${t(locale, 'clients.decided', { status: t(locale, `onboarding.status.${request.status}`) })}</strong></p>${request.rejectionReason === null ? html`` : html`<p>${t(locale, 'onboarding.rejection_reason', { reason: request.rejectionReason })}</p>`}`
-    : html`${error}<form method="post" action="/admin/clients/requests/${request.id}/approve">
+    : html`${error}<form method="post" action="/admin/clients/requests/${request.id}/approve" id="approve-form">
 ${csrfField(decide.csrfToken)}
 <button type="submit" class="button button--primary">${t(locale, 'clients.approve')}</button>
 </form>
-<form method="post" action="/admin/clients/requests/${request.id}/reject" class="reject-form">
+<form method="post" action="/admin/clients/requests/${request.id}/reject" id="reject-form" class="reject-form">
 ${csrfField(decide.csrfToken)}
 <div class="field">
 <label for="reason">${t(locale, 'clients.reject_reason')}</label>
@@ -379,7 +379,7 @@ export function confirmAction(locale: Locale, props: { heading: string; explanat
   return html`<section class="card" aria-labelledby="page-heading">
 <h1 id="page-heading">${props.heading}</h1>
 <p>${props.explanation}</p>
-<form method="post" action="${props.action}">
+<form method="post" action="${props.action}" id="confirm-form">
 ${csrfField(props.csrfToken)}
 ${choice}
 ${agencies}

@@ -5,9 +5,10 @@ import type Router from '@koa/router';
 import { apiRoutes, type ApiArea, type ApiDeps } from './api.ts';
 import { consoleRoutes, type ConsoleDeps, type ConsoleKit } from './console.ts';
 import { clientsConsoleArea } from './clients-area.ts';
+import { clientsApiArea } from './clients-api.ts';
 
 const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [clientsConsoleArea];
-const API_AREAS: readonly ApiArea[] = [];
+const API_AREAS: readonly ApiArea[] = [clientsApiArea];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
   return [consoleRoutes(deps, CONSOLE_AREAS), apiRoutes(deps, API_AREAS)];
