@@ -283,9 +283,9 @@ export class ClientStore {
     return (await this.#row(clientId))?.status;
   }
 
-  /** A client as an operator sees it, or undefined. */
+  /** A client as an operator sees it, or undefined (xacthuc's own are not the operators' to change). */
   async summary(clientId: string): Promise<(ClientSummary & { metadata: ClientMetadata }) | undefined> {
-    if (clientId.includes('\u0000') || clientId.length > 200) return undefined;
+    if (clientId.includes('\u0000') || clientId.length > 200 || FIRST_PARTY_CLIENT_IDS.has(clientId)) return undefined;
     const row = await this.#knex('clients')
       .select('client_id', 'metadata', 'status', 'created_at', 'previous_secret_expires_at')
       .where({ client_id: clientId })
