@@ -128,6 +128,8 @@ test.serial('xacthuc’s own console client cannot be rotated or disabled', asyn
 const onPostgres: typeof test.serial = process.env.DATABASE_URL ? test.serial : ((() => undefined) as unknown as typeof test.serial);
 
 onPostgres('a client disabled through one node is refused by another at once, its tokens inactive there too', async (t) => {
+  // Signed in before the second node starts: a node started on another ISSUER re-registers the console's redirect URI for itself.
+  const { agent } = await consoleOf(['super_admin']);
   const second = await startTestServer({ shared: server, clock });
   try {
     const client = await serviceClient('Ứng dụng hai máy chủ');
@@ -138,7 +140,6 @@ onPostgres('a client disabled through one node is refused by another at once, it
     const token = String((await at(second).token()).body.access_token);
     t.true((await at(second).introspect(token)).body.active, 'the second node has read the client');
 
-    const { agent } = await consoleOf(['super_admin']);
     const confirm = await agent.get(`${server.url}/admin/clients/${client.client_id}/disable`);
     t.is((await agent.submit(confirm, readForm(confirm, 'confirm-form'))).status, 200);
 
