@@ -31,6 +31,9 @@ export type ApproveOutcome =
   | { ok: false; problem: 'already_decided' }
   | { ok: false; problem: 'cannot_register'; detail: string };
 
+/** Undoes an approval's transaction: its client is gone. */
+class RegistrationWithdrawn extends Error {}
+
 async function notifyRequester(deps: OnboardingDeps, request: IntegrationRequest, notice: 'integration_approved' | 'integration_rejected'): Promise<void> {
   if (!request.requesterAccountId) return;
   const account = await deps.accounts.findById(request.requesterAccountId);
@@ -55,13 +58,18 @@ export async function approveRequest(deps: OnboardingDeps, request: IntegrationR
   if (request.source === 'registration' && request.clientId) {
     const clientId = request.clientId;
     const done = await knex.transaction(async (trx) => {
-      if (!(await deps.requests.decide(trx, request.id, { status: 'approved', clientId }, reviewer))) return false;
-      if (!(await deps.clients.setStatus(clientId, 'active', ['pending'], trx))) throw new Error(`client ${clientId} of request ${request.id} is not pending`);
+      if (!(await deps.requests.decide(trx, request.id, { status: 'approved', clientId }, reviewer))) return 'already_decided';
+      // Withdrawn by its registrant meanwhile (RFC 7592 §2.3): nothing is approved.
+      if (!(await deps.clients.setStatus(clientId, 'active', ['pending'], trx))) throw new RegistrationWithdrawn();
       if (Object.keys(plain).length) await deps.clients.setMetadataFields(clientId, plain, trx);
       await record('client.approved', { clientId, accountId: request.requesterAccountId }, { request: request.id, name: request.fields.name, source: request.source }, trx);
-      return true;
+      return 'approved';
+    }).catch((error: unknown) => {
+      if (error instanceof RegistrationWithdrawn) return 'withdrawn' as const;
+      throw error;
     });
-    if (!done) return { ok: false, problem: 'already_decided' };
+    if (done === 'already_decided') return { ok: false, problem: 'already_decided' };
+    if (done === 'withdrawn') return { ok: false, problem: 'cannot_register', detail: 'the registration was withdrawn' };
     await notifyRequester(deps, request, 'integration_approved');
     return { ok: true, client: { client_id: clientId }, registrantHasCredentials: true };
   }

@@ -199,7 +199,9 @@ export class ClientStore {
   /** Removes a registration still pending (its registrant withdrew it, RFC 7592 §2.3); false when there is none. */
   async removePending(clientId: string): Promise<boolean> {
     this.#changed(clientId);
-    return (await this.#knex('clients').where({ client_id: clientId, status: 'pending' }).delete()) > 0;
+    // Counted by what it returns: the embedded driver answers a bare delete with its raw result.
+    const removed = await this.#knex('clients').where({ client_id: clientId, status: 'pending' }).delete().returning('client_id');
+    return removed.length > 0;
   }
 
   /**

@@ -142,6 +142,11 @@ export class IntegrationRequests {
     return updated > 0;
   }
 
+  /** Forgets the pending request of a dynamic registration its registrant withdrew (RFC 7592 §2.3). */
+  async withdraw(clientId: string): Promise<void> {
+    await this.#knex('integration_requests').where({ client_id: clientId, status: 'pending', source: 'registration' }).delete().returning('id');
+  }
+
   /** A logo by its served name. */
   async logo(name: string): Promise<{ contentType: string; body: Buffer } | undefined> {
     const row = await this.#knex('client_logos').select('content_type', 'body').where({ name }).first();

@@ -150,6 +150,7 @@ export function recordRegistrations(deps: { requests: IntegrationRequests; audit
   return async (ctx, next) => {
     await next();
     const { oidc } = ctx as Partial<KoaContextWithOIDC>;
+    if (oidc?.route === 'client_delete' && ctx.status === 204 && typeof ctx.params?.clientId === 'string') return deps.requests.withdraw(ctx.params.clientId);
     if (oidc?.route !== 'registration' || ctx.status !== 201) return;
     const client = oidc.entities.Client;
     const token = oidc.entities.InitialAccessToken;

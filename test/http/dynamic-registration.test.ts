@@ -167,3 +167,13 @@ test.serial('a rejected registration stays unable to sign anyone in, and its reg
   const read = await fetch(registered.registration_client_uri, { headers: { authorization: `Bearer ${registered.registration_access_token}` } });
   t.is(read.status, 401);
 });
+
+test.serial('a registrant withdraws its registration while it is under review (RFC 7592 §2.3)', async (t) => {
+  const registered = await (await register({ ...portal, client_name: 'Ứng dụng rút lại' }, await initialAccessToken())).json();
+  const removed = await fetch(registered.registration_client_uri, { method: 'DELETE', headers: { authorization: `Bearer ${registered.registration_access_token}` } });
+  t.is(removed.status, 204);
+  t.is(await server.services.clients.statusOf(registered.client_id), undefined);
+  t.is((await fetch(registered.registration_client_uri, { headers: { authorization: `Bearer ${registered.registration_access_token}` } })).status, 401);
+  const listed = (await (await admin('/clients')).json()).requests.some((entry: { client_id: string }) => entry.client_id === registered.client_id);
+  t.false(listed, 'its request is no longer waiting for a reviewer');
+});
