@@ -13,6 +13,7 @@ import { accountConsoleRoutes } from './account-console/index.ts';
 import { adminRoutes, type OperatorSessions } from './admin/index.ts';
 import { demoClient, demoRoutes } from './demo/index.ts';
 import { setupRoutes, type SetupTokens } from './setup/index.ts';
+import { IntegrationRequests, onboardingRoutes, recordRegistrations } from './onboarding/index.ts';
 import type { Clock, Sleep } from './clock.ts';
 import type { SmsOtp, TotpFactors } from './otp/index.ts';
 import type { SignInLockout } from './passwords/index.ts';
@@ -66,8 +67,10 @@ export function createApp(deps: AppDeps): Provider {
   provider.use(libraryLogoutForms(config));
   provider.use(healthRoutes(deps.knex));
   provider.use(serveAssets(config.province.logo));
-  const routeDeps = { ...deps, provider, csrf, consents };
-  const routers = [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), setupRoutes(routeDeps), ...adminRoutes(routeDeps)];
+  const requests = new IntegrationRequests(deps.knex, deps.sealer, deps.clock);
+  provider.use(recordRegistrations({ requests, audit }));
+  const routeDeps = { ...deps, provider, csrf, consents, requests };
+  const routers = [interactionRoutes(routeDeps), standaloneRoutes(routeDeps), accountConsoleRoutes(routeDeps), setupRoutes(routeDeps), onboardingRoutes(routeDeps), ...adminRoutes(routeDeps)];
   if (demo) routers.push(demoRoutes(routeDeps));
   for (const router of routers) {
     provider.use(router.routes());

@@ -72,7 +72,7 @@ export async function openServices(config: Config, options: { logger?: Logger; c
     sealer,
     secretKey,
     accounts: new AccountStore(db.knex, sealer),
-    clients: new ClientStore(db.knex, sealer),
+    clients: new ClientStore(db.knex, sealer, clock),
     audit: new AuditLog(db.knex),
     otp: new SmsOtp({ knex: db.knex, sealer, sms, clock, settings: config.otp, hashKey: subkey('xacthuc/otp'), logger }),
     pending: new PendingRegistrations(db.knex, sealer, clock, config.registration),

@@ -18,3 +18,4 @@ export { agenciesPage, operatorPage, operatorsPage, type OperatorShown } from '.
 export type { SafeHtml } from './html.ts';
 export { auditLogPage, type AuditPageProps, type AuditRowView } from './audit.ts';
 export { dashboardPage, type DashboardDay, type DashboardProps, type DashboardSeries } from './dashboard.ts';
+export { clientDetail, clientsOverview, confirmAction, consoleMessage, credentialsShown, integrationRequestForm, integrationRequestPage, ownRequestsPage, registrationTokenShown, requestDetail, shownTime, type AgencyOption, type ClientDetail, type ClientRow, type OwnRequest, type RequestDetail, type RequestFormProps, type RequestRow } from './onboarding.ts';

@@ -96,10 +96,15 @@ ${siteFooter(shell)}
 }
 
 /**
- * The logo a client registered. Only https images are shown: the CSP allows no other remote
- * source. The alt text is empty because the page names the client next to it.
+ * The logo a client registered. A logo uploaded with its integration request is served by
+ * xacthuc itself (`/assets/client-logo/…`) and shown from this origin, whatever host its
+ * registered URL names; otherwise only https images are shown, the CSP allowing no other
+ * remote source. The alt text is empty because the page names the client next to it.
  */
 export function clientLogo(logoUri: string | undefined): SafeHtml {
-  if (logoUri === undefined || !URL.canParse(logoUri) || new URL(logoUri).protocol !== 'https:') return html``;
-  return html`<img class="client-logo" src="${logoUri}" alt="">`;
+  const url = logoUri === undefined ? null : URL.parse(logoUri);
+  if (url === null) return html``;
+  if (/^\/assets\/client-logo\/[0-9a-f]{32}\.(?:png|jpg|webp)$/.test(url.pathname) && url.search === '') return html`<img class="client-logo" src="${url.pathname}" alt="">`;
+  if (url.protocol !== 'https:') return html``;
+  return html`<img class="client-logo" src="${url.href === logoUri ? logoUri : url.href}" alt="">`;
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { Sealer } from '../secrets/index.ts';
 import type { SmsSender } from '../sms/index.ts';
 
-export type AccountNotice = 'password_changed' | 'account_locked' | 'second_factor_added';
+export type AccountNotice = 'password_changed' | 'account_locked' | 'second_factor_added' | 'integration_approved' | 'integration_rejected';
 
 const DAY_MS = 24 * 3600_000;
 const PHONE_PURPOSE = 'otp.phone';

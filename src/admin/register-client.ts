@@ -1,4 +1,5 @@
 // Registering a relying party, by an operator (cli.ts client:create; next, the admin console).
+import type { ClientMetadata } from 'oidc-provider';
 import type { Database } from '../db/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { AgencyStore } from '../accounts/index.ts';
@@ -34,12 +35,20 @@ export class InvalidClientError extends Error {
   }
 }
 
+/** A client that passed every check, ready to store: its metadata and its secret (shown once). */
+export interface ValidatedClient {
+  metadata: ClientMetadata;
+  secret: string | undefined;
+  name: string;
+}
+
 /**
- * Registers a relying party after checking it against the province's rules (client-metadata.ts)
- * and the provider's own metadata rules (OpenID Connect Dynamic Client Registration §2), so
- * nothing invalid is ever stored.
+ * Checks a relying party against the province's rules (client-metadata.ts) and the provider's
+ * own metadata rules (OpenID Connect Dynamic Client Registration §2), so nothing invalid is
+ * ever stored. `extra` adds metadata the form of the request gathered (its logo, contacts, the
+ * purpose shown to citizens and the operating agency).
  */
-export async function registerClient(services: RegisterClientDeps, input: NewClient, via: string): Promise<RegisteredClient> {
+export async function validateNewClient(services: RegisterClientDeps, input: NewClient, extra: Record<string, unknown> = {}): Promise<ValidatedClient> {
   const checked = checkClientMetadata(input);
   if (!checked.ok) throw new InvalidClientError(checked.problem.field, checked.problem.detail);
   const { db, sealer, clock } = services;
@@ -48,7 +57,7 @@ export async function registerClient(services: RegisterClientDeps, input: NewCli
   const agencyName = checked.value.agency;
   const agency = agencyName === undefined ? undefined : await new AgencyStore(db.knex).findByName(agencyName);
   if (agencyName !== undefined && !agency) throw new InvalidClientError('agency', `"${agencyName}" is not a known agency: add it first (agency:create --name …), or check its spelling`);
-  const metadata = buildClientMetadata(checked.value, agency?.id);
+  const metadata = { ...buildClientMetadata(checked.value, agency?.id), ...extra };
   const secret = newClientSecret(input.authMethod);
   await ensureKeys(db.knex, sealer, clock);
   const provider = createProvider({ ...services, knex: db.knex, keys: await loadKeys(db.knex, sealer, clock) });
@@ -57,7 +66,13 @@ export async function registerClient(services: RegisterClientDeps, input: NewCli
   } catch (error) {
     throw new InvalidClientError(undefined, (error as { error_description?: string }).error_description ?? (error as Error).message);
   }
+  return { metadata, secret, name: checked.value.name };
+}
+
+/** Registers a relying party, active at once, after validateNewClient. */
+export async function registerClient(services: RegisterClientDeps, input: NewClient, via: string): Promise<RegisteredClient> {
+  const { metadata, secret, name } = await validateNewClient(services, input);
   const registered = await services.clients.insert(metadata, secret);
-  await services.audit.record({ type: 'client.created', clientId: registered.client_id, details: { name: checked.value.name, via } });
+  await services.audit.record({ type: 'client.created', clientId: registered.client_id, details: { name, via } });
   return registered;
 }

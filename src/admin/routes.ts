@@ -8,11 +8,13 @@ import { accountsApi } from './accounts-api.ts';
 import { accountsConsole } from './accounts-console.ts';
 import { auditApiArea } from './audit-api.ts';
 import { auditConsoleArea } from './audit-console.ts';
+import { clientsConsoleArea } from './clients-area.ts';
+import { clientsApiArea } from './clients-api.ts';
 import { operatorsApi } from './operators-api.ts';
 import { operatorsConsole } from './operators-console.ts';
 
-const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [accountsConsole, operatorsConsole, auditConsoleArea];
-const API_AREAS: readonly ApiArea[] = [accountsApi, operatorsApi, auditApiArea];
+const CONSOLE_AREAS: readonly ((router: Router, kit: ConsoleKit) => void)[] = [accountsConsole, operatorsConsole, clientsConsoleArea, auditConsoleArea];
+const API_AREAS: readonly ApiArea[] = [accountsApi, operatorsApi, clientsApiArea, auditApiArea];
 
 export function adminRoutes(deps: ConsoleDeps & ApiDeps): Router[] {
   return [consoleRoutes(deps, CONSOLE_AREAS), apiRoutes(deps, API_AREAS)];

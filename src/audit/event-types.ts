@@ -27,6 +27,8 @@ export const NAMED_EVENT_TYPES = [
   'password.change_required',
   'second_factor.added',
   'client.created',
+  'client.integration_requested',
+  'client.registration_requested',
   'keys.rotated',
   'setup.link_issued',
   'setup.admin_created',

@@ -12,6 +12,9 @@ export type AuditEventType =
   | 'token.revoked'
   | 'keys.rotated'
   | 'client.created'
+  // An integration request sent from the request page, or by a dynamic registration (RFC 7591).
+  | 'client.integration_requested'
+  | 'client.registration_requested'
   | 'account.created'
   | 'registration.started'
   | 'otp.sent'

@@ -1,7 +1,7 @@
 export { serveAssets } from './assets.ts';
 export { Csrf } from './csrf.ts';
 export { errorAnswers, markDatabaseUnavailable } from './error-answers.ts';
-export { FormError, readForm } from './form.ts';
+export { FormError, readForm, readJsonBody, readMultipartForm, type UploadedFile } from './form.ts';
 export { healthRoutes } from './health.ts';
 export { issuerOrigin } from './issuer-origin.ts';
 export { Metrics, type MetricsAccess } from './metrics.ts';

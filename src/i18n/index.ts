@@ -5,18 +5,19 @@ import { consentMessages, type ConsentMessageKey } from './consent-messages.ts';
 import { setupMessages, type SetupMessageKey } from './setup-messages.ts';
 import { consoleAccountsMessages, type ConsoleAccountsMessageKey } from './console-accounts-messages.ts';
 import { consoleAuditMessages, type ConsoleAuditMessageKey } from './console-audit-messages.ts';
+import { onboardingMessages, type OnboardingMessageKey } from './onboarding-messages.ts';
 import { en } from './en.ts';
 import { vi } from './vi.ts';
 
 export type Locale = 'vi' | 'en';
-export type MessageKey = keyof typeof vi | IdentifierErrorCode | OperatorMessageKey | ConsentMessageKey | SetupMessageKey | ConsoleAccountsMessageKey | ConsoleAuditMessageKey;
+export type MessageKey = keyof typeof vi | IdentifierErrorCode | OperatorMessageKey | ConsentMessageKey | SetupMessageKey | ConsoleAccountsMessageKey | ConsoleAuditMessageKey | OnboardingMessageKey;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 // The identifier error codes (raised by accounts/identifiers/) are worded in identifier-messages.ts
 // and joined here, so every code raised anywhere reaches a page through this one t().
 const catalogues: Record<Locale, Readonly<Record<string, string>>> = {
-  vi: { ...identifierMessages.vi, ...operatorMessages.vi, ...consentMessages.vi, ...setupMessages.vi, ...consoleAccountsMessages.vi, ...consoleAuditMessages.vi, ...vi },
-  en: { ...identifierMessages.en, ...operatorMessages.en, ...consentMessages.en, ...setupMessages.en, ...consoleAccountsMessages.en, ...consoleAuditMessages.en, ...en },
+  vi: { ...identifierMessages.vi, ...operatorMessages.vi, ...consentMessages.vi, ...setupMessages.vi, ...consoleAccountsMessages.vi, ...consoleAuditMessages.vi, ...onboardingMessages.vi, ...vi },
+  en: { ...identifierMessages.en, ...operatorMessages.en, ...consentMessages.en, ...setupMessages.en, ...consoleAccountsMessages.en, ...consoleAuditMessages.en, ...onboardingMessages.en, ...en },
 };
 
 function isLocale(value: string | undefined): value is Locale {

@@ -415,7 +415,11 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      if (this.model === 'Client') throw new Error('clients are managed with the operator CLI, not through the adapter');
+      // RFC 7591 registration and RFC 7592 update: pending until a reviewer approves it.
+      if (this.model === 'Client') {
+        if (!(await clients.putRegistered({ ...payload, client_id: id }))) throw new errors.InvalidRequest('this client is no longer under review: ask the operator to change its registration', 403);
+        return;
+      }
       // An interaction's account is the one it signed in, so that resuming it reads that
       // account along; its own accountId is the session's it began in, which is someone
       // else's when another person signs in on that browser.
@@ -442,7 +446,7 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (hasNul(id)) return undefined;
-      if (this.model === 'Client') return clients.findMetadata(id);
+      if (this.model === 'Client') return clients.findMetadata(id, Provider.ctx?.oidc.route);
       const key = this.#key(id);
       if (!readsAhead()) {
         await seeOwnWrites(this.model, keyOf(this.model, key));
@@ -504,6 +508,11 @@ export function createAdapterClass(knex: Knex, clients: ClientStore, sealer: Sea
 
     async destroy(id: string): Promise<void> {
       if (hasNul(id)) return;
+      // RFC 7592 §2.3: a registrant withdraws its registration while it is under review only.
+      if (this.model === 'Client') {
+        if (!(await clients.removePending(id))) throw new errors.InvalidRequest('this client is no longer under review: ask the operator to remove it', 403);
+        return;
+      }
       const key = this.#key(id);
       await write(this.model, { key: keyOf(this.model, key), model: this.model, kind: 'destroy', id: key });
     }
@@ -585,6 +594,21 @@ export async function forgetAccountModels(knex: Knex, accountId: string): Promis
   await flushDeferredWrites();
   forgetAllRows();
   const removed = await knex(TABLE).where({ account_id: accountId }).delete().returning('id');
+  return removed.length;
+}
+
+/** Tokens and codes a client holds, and its registration access tokens (a disabled client keeps none). */
+const CLIENT_TOKENS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PushedAuthorizationRequest', 'RegistrationAccessToken'];
+
+/**
+ * Removes every token and code issued to `clientId`, so that none is accepted any more, nor
+ * introspected as active, on any node (their rows are gone). Grants and consent are kept.
+ * Gives the number of rows removed.
+ */
+export async function revokeClientTokens(knex: Knex, clientId: string): Promise<number> {
+  await flushDeferredWrites();
+  forgetAllRows();
+  const removed = await knex(TABLE).whereIn('model', CLIENT_TOKENS).whereRaw("payload->>'clientId' = ?", [clientId]).delete().returning('id');
   return removed.length;
 }
 

@@ -1,5 +1,6 @@
 // The oidc-provider configuration, read as a document: every choice that differs from
 // the library's default says why. Defaults are in oidc-provider lib/helpers/defaults.js.
+import { randomBytes } from 'node:crypto';
 import { errors, interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/index.ts';
 import type { Clock } from '../clock.ts';
@@ -11,6 +12,7 @@ import type { ProviderPages } from './pages.ts';
 import type { Consent } from './consents.ts';
 import { applyConsent } from './consent-choice.ts';
 import { EXTRA_CLIENT_METADATA, FIRST_PARTY_CLIENTS } from './clients.ts';
+import { applyProvinceRules, REGISTRATION_POLICY } from './registration-policy.ts';
 import { redirectSectors, statementProblem } from './client-metadata.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -244,6 +246,19 @@ export function providerConfiguration({ outboundPrivateHosts, findConsent, adapt
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       backchannelLogout: { enabled: true },
+      // RFC 7591, only with an initial access token an operator issued in the console (Hue-S
+      // Art. 15.2: an integration is proposed, then reviewed): the client it registers is
+      // pending (clients.ts handedToProvider) until a reviewer approves it. Every token names
+      // the province's rules as its policy, so they run before the library's own checks.
+      registration: {
+        enabled: true,
+        initialAccessToken: true,
+        policies: { [REGISTRATION_POLICY]: (_ctx, metadata) => applyProvinceRules(metadata) },
+        idFactory: () => `xt_${randomBytes(12).toString('base64url')}`,
+      },
+      // RFC 7592: the registrant reads its registration, and changes or withdraws it while it is
+      // under review (adapter.ts); each change gives a new registration access token (the default).
+      registrationManagement: { enabled: true },
       // No resource servers are registered: access tokens are opaque, checked by introspection.
       resourceIndicators: { enabled: false },
       rpInitiatedLogout: {

@@ -1,8 +1,8 @@
-export { accountOfRevokedGrant, forgetAccountModels, revokeAccountSessions, sweepExpiredModels, type EndedSession } from './adapter.ts';
+export { accountOfRevokedGrant, forgetAccountModels, revokeAccountSessions, revokeClientTokens, sweepExpiredModels, type EndedSession } from './adapter.ts';
 export { sendBackchannelLogouts } from './backchannel-logout.ts';
 export { ADMIN_SCOPES, PROTOCOL_CLAIMS } from './claims.ts';
 export { type ClientMetadataField, checkClientMetadata } from './client-metadata.ts';
-export { type ClientAuthMethod, ClientStore, clientNameIn, FIRST_PARTY_CLIENTS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
+export { type ClientAuthMethod, type ClientStatus, type ClientSummary, ClientStore, clientNameIn, FIRST_PARTY_CLIENTS, type NewClient, type RegisteredClient, buildClientMetadata, newClientSecret } from './clients.ts';
 export { ACR, TTL, levelToReach } from './configuration.ts';
 export { type Consent, type ConsentItems, type ConsentRecord, type ConsentShown, ConsentStore } from './consents.ts';
 export { type ConsentWithdrawalDeps, withdrawConsent } from './consent-withdrawal.ts';
@@ -10,3 +10,5 @@ export { applyConsent, consentDecision, consentOffer, type ConsentOffer } from '
 export { KEY_RELOAD_SECONDS, type KeySet, ensureKeys, loadKeys, removeRetiredKeys, rotateKeys } from './keys.ts';
 export { libraryLogoutForms } from './pages.ts';
 export { createProvider, type ProviderDeps } from './provider.ts';
+export { REGISTRATION_POLICY } from './registration-policy.ts';
+export { SCOPES } from './claims.ts';

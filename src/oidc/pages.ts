@@ -4,7 +4,8 @@ import type { Context, Middleware } from 'koa';
 import type { Configuration, KoaContextWithOIDC, UnknownObject } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { autoSubmitPage, localeOf, pageShell, errorPage, loggedOutPage, logoutPage } from '../../views/index.ts';
-import { hasMessage, t } from '../i18n/index.ts';
+import { hasMessage, t, type MessageKey } from '../i18n/index.ts';
+import type { ClientStatus } from './clients.ts';
 
 type Features = NonNullable<Configuration['features']>;
 type RpLogout = NonNullable<Features['rpInitiatedLogout']>;
@@ -27,17 +28,35 @@ function uiLocales(ctx: Context): unknown {
   return (ctx as Context & { oidc?: { params?: { ui_locales?: unknown } } }).oidc?.params?.ui_locales ?? ctx.query.ui_locales;
 }
 
-export function providerPages(config: Pick<Config, 'province'>): ProviderPages {
+/** A client's status by its id (clients.ts ClientStore statusOf). */
+export type ClientStatusOf = (clientId: string) => Promise<ClientStatus | undefined>;
+
+/**
+ * An app that is registered but may not sign anyone in (under review, or disabled by the
+ * operator) is named as such: "not registered" would send the person to the wrong help desk.
+ */
+async function refusedClientMessage(ctx: Context, error: string, statusOf: ClientStatusOf | undefined): Promise<MessageKey | undefined> {
+  const clientId = (ctx as Context & { oidc?: { params?: { client_id?: unknown } } }).oidc?.params?.client_id ?? ctx.query.client_id;
+  if (error !== 'invalid_client' || statusOf === undefined || typeof clientId !== 'string') return undefined;
+  // The page is drawn even when the database cannot say (the plain message then).
+  const status = await statusOf(clientId).catch(() => undefined);
+  if (status === 'disabled') return 'oauth.client_disabled';
+  if (status === 'pending') return 'oauth.client_pending';
+  return undefined;
+}
+
+export function providerPages(config: Pick<Config, 'province'>, statusOf?: ClientStatusOf): ProviderPages {
   return {
     async error(ctx, out) {
       const shell = pageShell(ctx, config, 'error.title', localeOf(ctx, uiLocales(ctx)));
+      const refused = await refusedClientMessage(ctx, out.error, statusOf);
       ctx.type = 'html';
       // The person reads a localized explanation; the integrator quoting the code to the
       // help desk gets oidc-provider's precise (English) description with it.
       const key = `oauth.${out.error}`;
       ctx.body = errorPage(shell, {
         title: t(shell.locale, 'error.title'),
-        message: t(shell.locale, hasMessage(key) ? key : 'oauth.invalid_request'),
+        message: t(shell.locale, refused ?? (hasMessage(key) ? key : 'oauth.invalid_request')),
         code: out.error_description ? `${out.error}: ${out.error_description}` : out.error,
       });
       drawnHere.add(ctx);

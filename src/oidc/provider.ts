@@ -40,7 +40,7 @@ function providerWithFormPost(formPost: ResponseMode): typeof Provider {
 }
 
 export function createProvider(deps: ProviderDeps, consents = new ConsentStore(deps.knex, deps.clock)): Provider {
-  const pages = providerPages(deps.config);
+  const pages = providerPages(deps.config, (clientId) => deps.clients.statusOf(clientId));
   const XacthucProvider = providerWithFormPost(pages.formPost);
   const provider = new XacthucProvider(deps.config.issuer, providerConfiguration({
     outboundPrivateHosts: deps.config.outboundPrivateHosts,
@@ -59,5 +59,26 @@ export function createProvider(deps: ProviderDeps, consents = new ConsentStore(d
   // entries before it are whatever the client chose to send, and must not steer the
   // per-address limits.
   provider.maxIpsCount = 1;
+  acceptPreviousSecret(provider, deps.clients);
   return provider;
+}
+
+/**
+ * A rotated secret keeps working beside the new one for its overlap window (ClientStore
+ * rotateSecret), so a relying party can roll the new one out to all its servers first.
+ * oidc-provider knows one `client_secret` per client and has no hook for a second: client
+ * authentication (lib/shared/client_auth.js, client_secret_basic and client_secret_post) asks
+ * the client `compareClientSecret`, which this extends on this provider's own Client class
+ * only. The registered secret is compared first, as before (constant time); only a secret that
+ * is not it is compared with the previous one, read afresh, so the overlap ends at the same
+ * moment on every node. The secret oidc-provider sees stays the new one: it is also what
+ * HMAC-signed objects of the client would use (none are enabled).
+ */
+function acceptPreviousSecret(provider: Provider, clients: ClientStore): void {
+  const prototype = provider.Client.prototype as unknown as { compareClientSecret(this: { clientId: string }, actual: string): boolean | Promise<boolean> };
+  const compareRegistered = prototype.compareClientSecret;
+  prototype.compareClientSecret = async function compareClientSecret(actual) {
+    if (await compareRegistered.call(this, actual)) return true;
+    return typeof actual === 'string' && clients.previousSecretMatches(this.clientId, actual);
+  };
 }
