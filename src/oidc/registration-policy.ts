@@ -50,6 +50,12 @@ export function applyProvinceRules(metadata: ClientMetadata): void {
     backchannelLogoutUri: optionalString(metadata, 'backchannel_logout_uri'),
     scope: optionalString(metadata, 'scope'),
     applicationType,
+    // The province's own: the purpose shown to citizens, and the subject type (pairwise unless a
+    // public one is asked for with its reason), as for an app an operator registers.
+    purpose: optionalString(metadata, 'purpose'),
+    subjectType: optionalString(metadata, 'subject_type') as NewClient['subjectType'],
+    publicSubjectReason: optionalString(metadata, 'public_subject_reason'),
+    sectorIdentifierUri: optionalString(metadata, 'sector_identifier_uri'),
   };
   const checked = checkClientMetadata(input);
   if (!checked.ok) throw new errors.InvalidClientMetadata(`${checked.problem.field} ${checked.problem.detail}`);
@@ -58,5 +64,8 @@ export function applyProvinceRules(metadata: ClientMetadata): void {
   metadata.grant_types = value.grantTypes;
   metadata.response_types = value.grantTypes.includes('authorization_code') ? ['code'] : [];
   metadata.scope = value.scope;
+  if (value.purpose !== undefined) metadata.purpose = value.purpose;
+  if (value.subjectType !== undefined) metadata.subject_type = value.subjectType;
+  if (value.publicSubjectReason !== undefined) metadata.public_subject_reason = value.publicSubjectReason;
   if (value.backchannelLogoutUri !== undefined) metadata.backchannel_logout_session_required = true;
 }

@@ -95,7 +95,7 @@ embedded('every command gives the same output and exit code with the server runn
     [undefined, ['account:unlock', '--identifier', '0911888999']],
     [undefined, ['account:unlock', '--identifier', '001099000000']], // nobody: 64
     [undefined, ['account:create', '--type', 'citizen', '--national-id', '046090000889', '--full-name', 'Lý Văn Tám', '--birthdate', '1990-02-30', '--gender', 'male', '--phone', '0911888990', '--password', PASSWORD]],
-    [undefined, ['client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb']],
+    [undefined, ['client:create', '--name', 'Cổng dịch vụ công', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb', '--purpose', 'Giải quyết thủ tục hành chính trực tuyến']],
     [undefined, ['client:create', '--redirect-uri', 'https://dichvucong.hue.gov.vn/cb']], // no name: 64
     [undefined, ['keys:rotate']],
     [undefined, ['admin:create', '--national-id', '046085000321', '--full-name', 'Phan Văn Quản', '--birthdate', '1985-02-02', '--gender', 'male', '--phone', '0911222333', '--password', '-']], // nothing on standard input: 64
@@ -111,7 +111,7 @@ embedded('every command gives the same output and exit code with the server runn
 });
 
 embedded('what the commands do is what the running server then does', async (t) => {
-  const created = await withServer.run('client:create', '--name', 'Cổng thử nghiệm', '--redirect-uri', RP_CALLBACK, '--scope', 'openid profile phone offline_access');
+  const created = await withServer.run('client:create', '--name', 'Cổng thử nghiệm', '--redirect-uri', RP_CALLBACK, '--scope', 'openid profile phone offline_access', '--purpose', 'Thử đăng nhập', '--subject-type', 'public', '--public-subject-reason', 'So khớp với tài khoản trong bài kiểm thử');
   t.is(created.code, 0, created.stderr);
   const rp = await discover(server(), JSON.parse(created.stdout) as RegisteredClient);
   const national = '046090000777';
