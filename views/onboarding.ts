@@ -318,7 +318,7 @@ ${entry(t(locale, 'onboarding.field.contacts'), list(request.contacts))}
 ${request.clientId === null ? html`` : entry(t(locale, 'clients.client_id'), html`<code>${request.clientId}</code>`)}
 </dl>
 ${decision}
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 
@@ -366,7 +366,7 @@ ${entry(t(locale, 'clients.scope'), html`<code>${client.scope}</code>`)}
 </dl>
 ${client.previousSecretUntil === null ? html`` : html`<p>${t(locale, 'clients.previous_secret_until', { time: shownTime(locale, client.previousSecretUntil) })}</p>`}
 ${links.length ? html`<div class="actions">${links}</div>` : html``}
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 
@@ -385,7 +385,7 @@ ${choice}
 ${agencies}
 <button type="submit" class="button button--primary">${t(locale, props.button)}</button>
 </form>
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 
