@@ -111,6 +111,7 @@ for (const width of [360, 1280]) {
       t.is(await heading(page), say('clients.heading'));
       const listed = await page.locator('main').innerText();
       t.true(listed.includes(ACTIVE_NAME) && listed.includes(PENDING_NAME), 'the app at work and the request waiting are listed');
+      t.is(await page.locator('.data-table td:not([data-label]), .data-table td[data-label=""]').count(), 0, 'every cell says its column (on a phone the row is a block)');
       problems.push(...(await auditPage(page, `${tag}-list`, locale, [ACTIVE_NAME, PENDING_NAME])));
 
       // The request form inside the console: sent empty-handed, then right.
