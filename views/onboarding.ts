@@ -229,9 +229,9 @@ function tableBox(head: SafeHtml, rows: readonly SafeHtml[]): SafeHtml {
 
 export function clientsOverview(locale: Locale, props: { pending: readonly RequestRow[]; decided: readonly RequestRow[]; clients: readonly ClientRow[]; mayRequest: boolean; mayIssueToken: boolean }): SafeHtml {
   const requestHead = html`<tr><th scope="col">${t(locale, 'onboarding.column.app')}</th><th scope="col">${t(locale, 'clients.column.source')}</th><th scope="col">${t(locale, 'onboarding.field.agency')}</th><th scope="col">${t(locale, 'onboarding.column.date')}</th><th scope="col">${t(locale, 'onboarding.column.status')}</th></tr>`;
-  const requestRow = (request: RequestRow) => html`<tr><td><a href="/admin/clients/requests/${request.id}" aria-label="${t(locale, 'clients.review', { name: request.name })}">${request.name}</a></td><td>${t(locale, `clients.source.${request.source}`)}</td><td>${request.agency ?? '—'}</td><td>${shownTime(locale, request.createdAt)}</td><td>${t(locale, `onboarding.status.${request.status}`)}</td></tr>`;
+  const requestRow = (request: RequestRow) => html`<tr><td data-label="${t(locale, 'onboarding.column.app')}"><a href="/admin/clients/requests/${request.id}" aria-label="${t(locale, 'clients.review', { name: request.name })}">${request.name}</a></td><td data-label="${t(locale, 'clients.column.source')}">${t(locale, `clients.source.${request.source}`)}</td><td data-label="${t(locale, 'onboarding.field.agency')}">${request.agency ?? '—'}</td><td data-label="${t(locale, 'onboarding.column.date')}">${shownTime(locale, request.createdAt)}</td><td data-label="${t(locale, 'onboarding.column.status')}">${t(locale, `onboarding.status.${request.status}`)}</td></tr>`;
   const clientHead = html`<tr><th scope="col">${t(locale, 'onboarding.column.app')}</th><th scope="col">${t(locale, 'clients.column.client_id')}</th><th scope="col">${t(locale, 'onboarding.field.agency')}</th><th scope="col">${t(locale, 'onboarding.column.status')}</th></tr>`;
-  const clientRow = (client: ClientRow) => html`<tr><td><a href="/admin/clients/${client.clientId}" aria-label="${t(locale, 'clients.open', { name: client.name })}">${client.name}</a></td><td><code>${client.clientId}</code></td><td>${client.agency ?? '—'}</td><td>${t(locale, `clients.status.${client.status}`)}</td></tr>`;
+  const clientRow = (client: ClientRow) => html`<tr><td data-label="${t(locale, 'onboarding.column.app')}"><a href="/admin/clients/${client.clientId}" aria-label="${t(locale, 'clients.open', { name: client.name })}">${client.name}</a></td><td data-label="${t(locale, 'clients.column.client_id')}"><code>${client.clientId}</code></td><td data-label="${t(locale, 'onboarding.field.agency')}">${client.agency ?? '—'}</td><td data-label="${t(locale, 'onboarding.column.status')}">${t(locale, `clients.status.${client.status}`)}</td></tr>`;
   const actions = [
     ...(props.mayRequest ? [html`<a class="button button--secondary" href="/admin/clients/new">${t(locale, 'clients.new_request')}</a>`] : []),
     ...(props.mayIssueToken ? [html`<a class="button button--secondary" href="/admin/clients/registration-tokens">${t(locale, 'clients.issue_token')}</a>`] : []),
@@ -318,7 +318,7 @@ ${entry(t(locale, 'onboarding.field.contacts'), list(request.contacts))}
 ${request.clientId === null ? html`` : entry(t(locale, 'clients.client_id'), html`<code>${request.clientId}</code>`)}
 </dl>
 ${decision}
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 
@@ -366,7 +366,7 @@ ${entry(t(locale, 'clients.scope'), html`<code>${client.scope}</code>`)}
 </dl>
 ${client.previousSecretUntil === null ? html`` : html`<p>${t(locale, 'clients.previous_secret_until', { time: shownTime(locale, client.previousSecretUntil) })}</p>`}
 ${links.length ? html`<div class="actions">${links}</div>` : html``}
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 
@@ -385,7 +385,7 @@ ${choice}
 ${agencies}
 <button type="submit" class="button button--primary">${t(locale, props.button)}</button>
 </form>
-<p><a href="/admin/clients">${t(locale, 'clients.back')}</a></p>
+<p class="console-back-row"><a class="console-back" href="/admin/clients">${t(locale, 'clients.back')}</a></p>
 </section>`;
 }
 

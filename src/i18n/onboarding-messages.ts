@@ -27,7 +27,7 @@ const vi = {
   'onboarding.field.redirect_uris': 'Địa chỉ nhận kết quả đăng nhập (redirect URI)',
   'onboarding.hint.uris': 'Mỗi dòng một địa chỉ đầy đủ, dùng https (http chỉ cho localhost).',
   'onboarding.field.post_logout_redirect_uris': 'Địa chỉ trở về sau khi đăng xuất',
-  'onboarding.field.backchannel_logout_uri': 'Địa chỉ nhận thông báo đăng xuất (back-channel logout)',
+  'onboarding.field.backchannel_logout_uri': 'Địa chỉ nhận thông báo đăng xuất (backchannel_logout_uri)',
   'onboarding.field.jwks_uri': 'Địa chỉ khóa công khai của ứng dụng (jwks_uri)',
   'onboarding.hint.jwks_uri': 'Nếu có, ứng dụng xác thực bằng chữ ký (private_key_jwt) thay cho mật khẩu ứng dụng.',
   'onboarding.field.scopes': 'Thông tin ứng dụng xin xem',
