@@ -20,7 +20,7 @@ const logger = createLogger(config);
 try {
   const running = await startServer(config, { logger });
   // On a developer's terminal the link stands out; in production it is in the server's log only.
-  if (running.setupLink && config.env !== 'production') process.stdout.write(setupBanner(running.setupLink));
+  if (running.setupLink && config.env !== 'production') process.stderr.write(setupBanner(running.setupLink));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

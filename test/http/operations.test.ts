@@ -18,8 +18,9 @@ test('the server starts, reports health and readiness, logs JSON with request id
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let terminal = '';
   child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (terminal += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     let health: Response | undefined;
@@ -39,7 +40,10 @@ test('the server starts, reports health and readiness, logs JSON with request id
 
     child.kill('SIGTERM');
     t.is(await exited, 0);
+    // Standard output is the log, JSON lines only; the development banner (no administrator yet:
+    // the set-up link) goes to the terminal on standard error.
     const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    t.regex(terminal, new RegExp(`http://localhost:${port}/setup/`), 'a new development server prints its set-up link');
     t.true(lines.some((line) => line.requestId === 'probe-42' && line.path === '/readyz' && line.status === 200));
     t.true(lines.some((line) => line.msg === 'shutting down'));
     if (database.env.DATA_DIR) t.false(existsSync(join(database.env.DATA_DIR, 'embedded-db.pid')), 'the embedded database is released');
