@@ -6,7 +6,6 @@ import type { Context } from 'koa';
 import { isOperator, maskNationalId, maskPhone, maskTaxCode, operatorRoles, type Account } from '../accounts/index.ts';
 import { AccountAdmin, isRevealable, REVEALABLE, SEARCH_LIMIT, type Outcome, type RecordAction } from './account-admin.ts';
 import type { ApiArea, ApiKit, OpenApiPaths } from './api.ts';
-import { JsonBodyError, readJsonObject } from './json-body.ts';
 import { reachesOperator } from './operator-roles.ts';
 import type { Permission } from './permissions.ts';
 
@@ -150,16 +149,6 @@ export const accountsApi: ApiArea = {
         return account;
       }
 
-      async function body(ctx: Context): Promise<Record<string, unknown> | undefined> {
-        try {
-          return await readJsonObject(ctx);
-        } catch (error) {
-          if (!(error instanceof JsonBodyError)) throw error;
-          kit.fail(ctx, error.status, 'invalid_request', error.message);
-          return undefined;
-        }
-      }
-
       const answer = (ctx: Context, outcome: Outcome) => {
         if (outcome === 'last_super_admin') return kit.fail(ctx, 409, 'last_super_admin', 'this would leave no active super-administrator');
         ctx.body = { outcome };
@@ -202,7 +191,7 @@ export const accountsApi: ApiArea = {
       router.post('/accounts/:id/reveal', async (ctx) => {
         const account = await accountFor(ctx, 'accounts.reveal');
         if (!account) return;
-        const input = await body(ctx);
+        const input = await kit.body(ctx);
         if (!input) return;
         if (!isRevealable(input.identifier)) return kit.fail(ctx, 400, 'invalid_request', `identifier must be one of ${REVEALABLE.join(', ')}`);
         const value = await admin.reveal(account, input.identifier, recorder(ctx));
@@ -213,7 +202,7 @@ export const accountsApi: ApiArea = {
       router.post('/accounts/:id/delete', async (ctx) => {
         const account = await accountFor(ctx, 'accounts.delete');
         if (!account) return;
-        const input = await body(ctx);
+        const input = await kit.body(ctx);
         if (!input) return;
         if (input.confirm !== account.id) return kit.fail(ctx, 400, 'invalid_request', 'confirm must repeat the account’s id');
         answer(ctx, await admin.erase(ctx, account, recorder(ctx)));

@@ -11,7 +11,7 @@ import type { AccountStore } from '../accounts/index.ts';
 import type { AuditEvent, AuditLog } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Knex } from '../db/index.ts';
-import { requestFacts } from '../http/index.ts';
+import { FormError, readJsonBody, requestFacts } from '../http/index.ts';
 import { allows, type Operator, type Permission } from './permissions.ts';
 import { functionsOfScope } from './service-clients.ts';
 import type { AccountAdminDeps } from './account-admin.ts';
@@ -36,6 +36,8 @@ export interface ApiKit {
   permits(ctx: Context, permission: Permission, target?: { agencyId: string | null }): boolean;
   /** Answers a JSON error. */
   fail(ctx: Context, status: number, error: string, description: string): void;
+  /** The request's body as a JSON object (empty: `{}`); undefined when it is not one, the 400, 413 or 415 already answered. */
+  body(ctx: Context): Promise<Record<string, unknown> | undefined>;
   record(ctx: Context, action: string, target: { accountId?: string | null; clientId?: string | null }, details?: AuditEvent['details'], trx?: Knex.Transaction): Promise<void>;
 }
 
@@ -67,6 +69,16 @@ export function apiRoutes(deps: ApiDeps, areas: readonly ApiArea[] = []): Router
       return false;
     },
     fail,
+    async body(ctx) {
+      try {
+        return await readJsonBody(ctx);
+      } catch (problem) {
+        if (!(problem instanceof FormError)) throw problem;
+        const why = problem.status === 413 ? 'the body may have at most 64 KiB' : problem.status === 415 ? 'the body must be application/json' : 'the body must be a JSON object';
+        fail(ctx, problem.status, 'invalid_request', why);
+        return undefined;
+      }
+    },
     async record(ctx, action, target, details = {}, trx) {
       const event: AuditEvent = {
         type: `admin.${action}`,

@@ -4,7 +4,6 @@
 // it, once, and never in the audit log.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { FormError, readJsonBody } from '../http/index.ts';
 import type { IntegrationRequest } from '../onboarding/index.ts';
 import type { ApiArea, ApiKit, OpenApiPaths } from './api.ts';
 import {
@@ -55,15 +54,6 @@ export const clientsApiArea: ApiArea = {
     // The services are checked on first use: the API's own deps are typed narrower than what the app gives it.
     const deps = () => (resolved ??= onboardingDepsOf(kit.deps));
     const recorder = (ctx: Context): RecordAction => (action, target, details, trx) => kit.record(ctx, action, target, details, trx);
-    const body = async (ctx: Context) => {
-      try {
-        return await readJsonBody(ctx);
-      } catch (problem) {
-        if (!(problem instanceof FormError)) throw problem;
-        kit.fail(ctx, problem.status, 'invalid_request', 'the body must be a JSON object of at most 64 KiB');
-        return undefined;
-      }
-    };
     const findRequest = async (ctx: Context, permission: 'clients.read' | 'clients.review') => {
       const request = await deps().requests.find(ctx.params.id ?? '');
       if (!request) return void kit.fail(ctx, 404, 'not_found', 'no such integration request');
@@ -102,7 +92,7 @@ export const clientsApiArea: ApiArea = {
     });
 
     router.post('/clients/requests/:id/reject', async (ctx) => {
-      const given = await body(ctx);
+      const given = await kit.body(ctx);
       if (!given) return;
       const request = await findRequest(ctx, 'clients.review');
       if (!request) return;
@@ -113,7 +103,7 @@ export const clientsApiArea: ApiArea = {
     });
 
     router.post('/clients/initial-access-tokens', async (ctx) => {
-      const given = await body(ctx);
+      const given = await kit.body(ctx);
       if (!given || !kit.permits(ctx, 'clients.manage')) return;
       const operator = kit.operator(ctx);
       const days = tokenDays(given.expires_in_days);
@@ -137,7 +127,7 @@ export const clientsApiArea: ApiArea = {
     });
 
     router.post('/clients/:client_id/rotate-secret', async (ctx) => {
-      const given = await body(ctx);
+      const given = await kit.body(ctx);
       if (!given) return;
       const client = await findClient(ctx, 'clients.manage');
       if (!client) return;

@@ -6,7 +6,6 @@ import type { Context } from 'koa';
 import type { Account } from '../accounts/index.ts';
 import type { ApiArea, ApiKit, OpenApiPaths } from './api.ts';
 import { accountJson } from './accounts-api.ts';
-import { JsonBodyError, readJsonObject } from './json-body.ts';
 import { OperatorAdmin, parseRoles, type RoleChangeOutcome } from './operator-admin.ts';
 import { reachesOperator } from './operator-roles.ts';
 import { reachOf } from './permissions.ts';
@@ -57,16 +56,6 @@ export const operatorsApi: ApiArea = {
   addRoutes(router: Router, kit: ApiKit) {
     const admin = new OperatorAdmin(kit.deps);
 
-    async function body(ctx: Context): Promise<Record<string, unknown> | undefined> {
-      try {
-        return await readJsonObject(ctx);
-      } catch (error) {
-        if (!(error instanceof JsonBodyError)) throw error;
-        kit.fail(ctx, error.status, 'invalid_request', error.message);
-        return undefined;
-      }
-    }
-
     router.get('/operators', async (ctx) => {
       if (!kit.permits(ctx, 'operators.manage')) return;
       const operator = kit.operator(ctx);
@@ -82,7 +71,7 @@ export const operatorsApi: ApiArea = {
       if (!account || account.status === 'deleted') return kit.fail(ctx, 404, 'not_found', 'no such account');
       const operator = kit.operator(ctx);
       if (!reachesOperator(operator, account)) return kit.fail(ctx, 403, 'operators.out_of_reach', 'this account is outside what the caller manages');
-      const input = await body(ctx);
+      const input = await kit.body(ctx);
       if (!input) return;
       const roles = Array.isArray(input.roles) && input.roles.length <= 10 ? parseRoles(input.roles) : undefined;
       if (!roles) return kit.fail(ctx, 400, 'invalid_request', 'roles must be an array of operator roles');
@@ -108,7 +97,7 @@ export const operatorsApi: ApiArea = {
     router.post('/agencies', async (ctx) => {
       if (!kit.permits(ctx, 'operators.manage')) return;
       if (reachOf(kit.operator(ctx), 'operators.manage') !== 'all') return kit.fail(ctx, 403, 'insufficient_scope', 'making agencies needs operators.manage over every agency');
-      const input = await body(ctx);
+      const input = await kit.body(ctx);
       if (!input) return;
       if (typeof input.name !== 'string') return kit.fail(ctx, 400, 'invalid_request', 'name must be a string');
       const created = await admin.createAgency(input.name, (agency, trx) => kit.record(ctx, 'agency.created', {}, { agency: agency.id, name: agency.name }, trx));
