@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
@@ -68,6 +69,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 // Held while migrating, so nodes started together on a fresh PostgreSQL database queue up
 // instead of racing to create knex's own bookkeeping tables.
 const MIGRATION_LOCK = 0x78616375;
+const MIGRATION_LOCK_POLL_MS = 200;
+
+async function tryMigrationLock(knex: Knex, connection: unknown): Promise<boolean> {
+  const { rows } = (await knex.raw('SELECT pg_try_advisory_lock(?) AS locked', [MIGRATION_LOCK]).connection(connection)) as { rows: Array<{ locked: boolean }> };
+  return rows[0]?.locked === true;
+}
 
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
   const latest = async () => {
@@ -78,7 +85,11 @@ export async function migrateToLatest(knex: Knex): Promise<string[]> {
   if (knex.client.config.client !== 'pg') return latest();
   const connection = await knex.client.acquireConnection();
   try {
-    await knex.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(connection);
+    // Polled, not waited for in one statement: a node blocked in pg_advisory_lock holds a snapshot
+    // for as long as it waits, and a migration of the node holding the lock that builds an index
+    // CONCURRENTLY waits for every such snapshot to end: both would wait for ever, a deadlock
+    // PostgreSQL cannot see (it runs through this code). Between polls the waiting node holds none.
+    while (!(await tryMigrationLock(knex, connection))) await setTimeout(MIGRATION_LOCK_POLL_MS);
     try {
       return await latest();
     } finally {
