@@ -25,8 +25,6 @@ export interface AppDeps {
   knex: Knex;
   sealer: Sealer;
   csrfKey: Buffer;
-  /** SECRET_KEY itself, for what derives a key of its own from it (the demo's flow cookie). */
-  secretKey: Buffer;
   keys: KeySet;
   accounts: AccountStore;
   clients: ClientStore;

@@ -1,7 +1,7 @@
 // What the demo application keeps between sending the person to sign in and their return: the
-// state, the nonce and the PKCE verifier (RFC 7636), in an HttpOnly cookie signed under a key
-// of its own, so a forged or altered cookie is refused like a forged state.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// state, the nonce and the PKCE verifier (RFC 7636), in an HttpOnly cookie signed with the
+// provider's cookie keys (as the operator console's sign-in cookie), so a forged or altered
+// cookie is refused like a forged state.
 import type { Context } from 'koa';
 import type { Locale } from '../i18n/index.ts';
 
@@ -19,35 +19,18 @@ export interface DemoFlow {
 }
 
 export class DemoFlowCookie {
-  readonly #key: Buffer;
-
-  constructor(key: Buffer) {
-    this.#key = key;
-  }
-
-  #mac(body: string): Buffer {
-    return createHmac('sha256', this.#key).update(body).digest();
-  }
-
   set(ctx: Context, flow: Omit<DemoFlow, 'expiresAt'>, now: Date): void {
     const body = Buffer.from(JSON.stringify({ ...flow, expiresAt: now.getTime() + LIFETIME_MS })).toString('base64url');
-    ctx.cookies.set(COOKIE, `${body}.${this.#mac(body).toString('base64url')}`, {
-      httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/demo', maxAge: LIFETIME_MS, overwrite: true,
-    });
+    ctx.cookies.set(COOKIE, body, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/demo', maxAge: LIFETIME_MS, overwrite: true, signed: true });
   }
 
   /** The flow this browser began, if its cookie is genuine and unexpired; the cookie is spent either way. */
   take(ctx: Context, now: Date): DemoFlow | undefined {
-    const value = ctx.cookies.get(COOKIE);
-    if (value !== undefined) ctx.cookies.set(COOKIE, null, { path: '/demo', overwrite: true });
+    const value = ctx.cookies.get(COOKIE, { signed: true });
+    if (ctx.cookies.get(COOKIE) !== undefined) ctx.cookies.set(COOKIE, null, { path: '/demo', overwrite: true, signed: true });
     if (value === undefined || value.length > 4096) return undefined;
-    const [body, mac] = value.split('.');
-    if (!body || !mac) return undefined;
-    const expected = this.#mac(body);
-    const given = Buffer.from(mac, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const flow = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as DemoFlow;
+      const flow = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as DemoFlow;
       return flow.expiresAt > now.getTime() ? flow : undefined;
     } catch {
       return undefined;

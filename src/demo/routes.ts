@@ -5,7 +5,6 @@
 // localhost in development), userinfo, and RP-initiated logout back to /demo.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { hkdfSync } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
@@ -21,8 +20,6 @@ export interface DemoDeps {
   logger: Logger;
   clock: Clock;
   csrf: Csrf;
-  /** SECRET_KEY, from which the flow cookie's own key is derived. */
-  secretKey: Buffer;
 }
 
 /** Times in seconds since 1970 (OpenID Connect Core §2, §5.1): written as a person reads them. */
@@ -45,7 +42,7 @@ function shownClaims(locale: Locale, claims: Record<string, unknown>): ShownClai
 export function demoRoutes(deps: DemoDeps): Router {
   const { config, logger, clock, csrf } = deps;
   const router = new Router({ prefix: DEMO_PATH });
-  const flows = new DemoFlowCookie(Buffer.from(hkdfSync('sha256', deps.secretKey, Buffer.alloc(0), 'xacthuc/demo-flow', 32)));
+  const flows = new DemoFlowCookie();
   const callback = `${config.issuer}${DEMO_PATH}/callback`;
   const afterLogout = `${config.issuer}${DEMO_PATH}`;
   router.use(formErrors(config));
